@@ -1,0 +1,149 @@
+//! The notes server: the FastMCP tutorial's tools and resources, with the
+//! notes kept in SQLite so that they survive restarts and can be shared by
+//! several server processes.
+
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::{Error, Handler, Settings};
+
+/// Names longer than this are refused; content is limited to a megabyte.
+const MAX_NAME: usize = 256;
+const MAX_CONTENT: usize = 1 << 20;
+
+pub struct App {
+    db: Mutex<Connection>,
+}
+
+impl App {
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written.
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn check_name(name: &str) -> Result<(), Error> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid("Error: Name is required."));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(Error::invalid(format!(
+            "Error: Name must be at most {MAX_NAME} characters."
+        )));
+    }
+    Ok(())
+}
+
+impl Handler for App {
+    fn new(settings: &Settings) -> Result<Self, Error> {
+        if let Some(dir) = settings.db.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let db = Connection::open(&settings.db)?;
+        // WAL lets readers and a writer share the file; NORMAL sync keeps every
+        // committed note through a process crash. Other processes may hold the
+        // write lock briefly, so wait for it rather than fail.
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "NORMAL")?;
+        db.busy_timeout(std::time::Duration::from_secs(10))?;
+        db.execute_batch(
+            "CREATE TABLE IF NOT EXISTS notes (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                content TEXT NOT NULL
+            )",
+        )?;
+        Ok(Self { db: Mutex::new(db) })
+    }
+
+    async fn add_note(&self, name: String, content: String) -> Result<String, Error> {
+        if name.trim().is_empty() || content.trim().is_empty() {
+            return Err(Error::invalid("Error: Name and content are required."));
+        }
+        check_name(&name)?;
+        if content.len() > MAX_CONTENT {
+            return Err(Error::invalid("Error: Content must be at most 1 MiB."));
+        }
+        self.db().execute(
+            "INSERT INTO notes (name, content) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET content = excluded.content",
+            params![name, content],
+        )?;
+        Ok(format!("Note '{name}' added successfully."))
+    }
+
+    async fn get_note(&self, name: String) -> Result<String, Error> {
+        check_name(&name)?;
+        self.note(name).await
+    }
+
+    async fn list_notes(&self) -> Result<String, Error> {
+        let names = self.names()?;
+        if names.is_empty() {
+            return Ok("No notes saved yet.".to_owned());
+        }
+        Ok(format!("Saved notes: {}", names.join(", ")))
+    }
+
+    async fn delete_note(&self, name: String) -> Result<String, Error> {
+        check_name(&name)?;
+        match self
+            .db()
+            .execute("DELETE FROM notes WHERE name = ?1", [&name])?
+        {
+            0 => Ok(format!("Note '{name}' not found.")),
+            _ => Ok(format!("Note '{name}' deleted.")),
+        }
+    }
+
+    async fn all_notes(&self) -> Result<String, Error> {
+        let db = self.db();
+        let mut query = db.prepare_cached("SELECT name, content FROM notes ORDER BY id")?;
+        let notes = query
+            .query_map([], |row| {
+                Ok(format!(
+                    "## {}\n{}",
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        if notes.is_empty() {
+            return Ok("No notes available.".to_owned());
+        }
+        Ok(notes.join("\n"))
+    }
+
+    async fn notes_count(&self) -> Result<String, Error> {
+        let count: i64 = self
+            .db()
+            .query_row("SELECT COUNT(*) FROM notes", [], |row| row.get(0))?;
+        Ok(format!("{count} notes saved"))
+    }
+
+    async fn note(&self, name: String) -> Result<String, Error> {
+        let content: Option<String> = self
+            .db()
+            .query_row(
+                "SELECT content FROM notes WHERE name = ?1",
+                [&name],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(content.unwrap_or_else(|| format!("Note '{name}' not found.")))
+    }
+}
+
+impl App {
+    fn names(&self) -> Result<Vec<String>, Error> {
+        let db = self.db();
+        let mut query = db.prepare_cached("SELECT name FROM notes ORDER BY id")?;
+        let names = query
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(names)
+    }
+}

@@ -1,0 +1,212 @@
+//! mcpgen: generate a Rust MCP server crate from a YAML spec.
+//!
+//! The pipeline, one module per stage: [`parse`] the spec, [`validate`] it,
+//! build the [`model`], [`render`] the templates, [`write`] the files.
+
+mod diagnostic;
+mod model;
+mod parse;
+mod render;
+mod source_map;
+mod spec;
+mod validate;
+mod write;
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    diagnostic::{Diagnostic, Path as SpecPath},
+    render::{File, Owner},
+    source_map::SourceMap,
+    write::Outcome,
+};
+
+/// Generate a complete Rust MCP server crate from a YAML spec.
+///
+/// The spec lists the server's tools, resources and prompts. mcpgen writes a
+/// crate built on rmcp, the official Rust SDK: a generated `src/server.rs`
+/// that speaks the protocol, and a `src/handlers.rs` of your own that
+/// implements each tool and dynamic resource.
+#[derive(Debug, Parser)]
+#[command(version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new server crate from a spec.
+    ///
+    /// Files that mcpgen owns carry an `@generated` header. Files that you own
+    /// (src/handlers.rs, Cargo.toml, README.md) are written only when missing.
+    New {
+        /// The spec file, e.g. specs/notes.yaml.
+        spec: PathBuf,
+        /// The crate directory [default: the server's name]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Write into a directory that is not empty, regenerating the files
+        /// mcpgen owns; files you own are still never overwritten.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate a spec and report every problem; write nothing.
+    Check {
+        /// The spec file, e.g. specs/notes.yaml.
+        spec: PathBuf,
+    },
+}
+
+/// Exit codes: 0 for success, 1 for an invalid spec, 2 for bad usage or I/O.
+const EXIT_INVALID_SPEC: u8 = 1;
+const EXIT_USAGE_OR_IO: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::New { spec, out, force } => new(&spec, out, force),
+        Command::Check { spec } => check(&spec),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::InvalidSpec) => ExitCode::from(EXIT_INVALID_SPEC),
+        Err(Failure::Io(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE_OR_IO)
+        }
+    }
+}
+
+enum Failure {
+    /// Diagnostics were printed already.
+    InvalidSpec,
+    Io(String),
+}
+
+/// A spec that passed every stage up to rendering.
+struct Loaded {
+    spec: spec::Spec,
+    files: Vec<File>,
+}
+
+/// Runs parse → validate → model → render, printing diagnostics.
+fn load(path: &Path) -> Result<Loaded, Failure> {
+    let source = fs::read_to_string(path)
+        .map_err(|error| Failure::Io(format!("cannot read `{}`: {error}", path.display())))?;
+    let shown = path.display().to_string();
+    let map = SourceMap::new(&source);
+    let report = |diagnostics: &[Diagnostic]| {
+        for diagnostic in diagnostics {
+            eprintln!("{}", diagnostic.render(&shown, &map));
+        }
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        if errors > 0 {
+            eprintln!(
+                "error: `{shown}` is not a valid spec: {errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            );
+        }
+    };
+
+    let spec = parse::parse(&source).map_err(|diagnostics| {
+        report(&diagnostics);
+        Failure::InvalidSpec
+    })?;
+    let mut diagnostics = validate::validate(&spec);
+    let seed = match &spec.handlers {
+        None => None,
+        Some(file) => {
+            let seed_path = path.parent().unwrap_or(Path::new(".")).join(file);
+            match fs::read_to_string(&seed_path) {
+                Ok(seed) => Some(seed),
+                Err(error) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            SpecPath::root().key("handlers"),
+                            format!("cannot read the handlers file `{file}`: {error}"),
+                        )
+                        .with_help("give a path relative to the spec file"),
+                    );
+                    None
+                }
+            }
+        }
+    };
+    report(&diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::InvalidSpec);
+    }
+
+    let spec_file = path
+        .file_name()
+        .map_or_else(|| shown.clone(), |name| name.to_string_lossy().into_owned());
+    let model = model::build(&spec, &spec_file);
+    let files = render::render(&model, seed.as_deref())
+        .map_err(|error| Failure::Io(format!("internal error: a template failed: {error:?}")))?;
+    Ok(Loaded { spec, files })
+}
+
+fn check(path: &Path) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let spec = &loaded.spec;
+    println!(
+        "`{}` is valid: {} tools, {} resources, {} resource templates, {} prompts",
+        path.display(),
+        spec.tools.len(),
+        spec.resources.len(),
+        spec.resource_templates.len(),
+        spec.prompts.len()
+    );
+    Ok(())
+}
+
+fn new(path: &Path, out: Option<PathBuf>, force: bool) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let name = &loaded.spec.server.name;
+    let dir = out.unwrap_or_else(|| PathBuf::from(name));
+    let written =
+        write::write(&dir, &loaded.files, force).map_err(|e| Failure::Io(e.to_string()))?;
+
+    println!(
+        "Created `{name}` in {} from {}",
+        dir.display(),
+        path.display()
+    );
+    for ((file, outcome), rendered) in written.iter().zip(&loaded.files) {
+        let relative = file.strip_prefix(&dir).unwrap_or(file).display();
+        let note = match (outcome, rendered.owner) {
+            (Outcome::Kept, _) => "kept: yours",
+            (Outcome::Unchanged, _) => "unchanged",
+            (Outcome::Updated, _) => "updated",
+            (Outcome::Created, Owner::User) => "created: yours to edit",
+            (Outcome::Created, Owner::Mcpgen) => "created",
+        };
+        println!("  {relative:<18} {note}");
+    }
+
+    let absolute = fs::canonicalize(&dir).unwrap_or(dir.clone());
+    let binary = absolute.join("target").join("release").join(name);
+    let config = serde_json::json!({ "mcpServers": { name.as_str(): { "command": binary } } });
+    println!();
+    println!("Next:");
+    println!("  cd {} && cargo build --release", dir.display());
+    println!("  Add to claude_desktop_config.json, then restart Claude Desktop:");
+    for line in serde_json::to_string_pretty(&config)
+        .unwrap_or_default()
+        .lines()
+    {
+        println!("    {line}");
+    }
+    println!(
+        "  Try it in the MCP Inspector: npx @modelcontextprotocol/inspector {}",
+        binary.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Stage 4: render the model through the embedded tera templates.
+
+use tera::{Context, Tera};
+
+use crate::model::{Model, rust::string_literal};
+
+/// Who owns a generated file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// mcpgen: the file carries an `@generated` header and is rewritten on
+    /// every generation.
+    Mcpgen,
+    /// The user: written once, when missing, and never overwritten.
+    User,
+}
+
+/// A rendered file, relative to the crate root.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub path: &'static str,
+    pub owner: Owner,
+    pub contents: String,
+}
+
+/// The templates, compiled into the binary so that mcpgen works from any
+/// directory: (output path, template name, source, owner).
+const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
+    (
+        "Cargo.toml",
+        "Cargo.toml",
+        include_str!("../templates/Cargo.toml.tera"),
+        Owner::User,
+    ),
+    (
+        "README.md",
+        "README.md",
+        include_str!("../templates/README.md.tera"),
+        Owner::User,
+    ),
+    (".gitignore", ".gitignore", "/target\n", Owner::User),
+    (
+        "src/lib.rs",
+        "lib.rs",
+        include_str!("../templates/lib.rs.tera"),
+        Owner::Mcpgen,
+    ),
+    (
+        "src/main.rs",
+        "main.rs",
+        include_str!("../templates/main.rs.tera"),
+        Owner::Mcpgen,
+    ),
+    (
+        "src/server.rs",
+        "server.rs",
+        include_str!("../templates/server.rs.tera"),
+        Owner::Mcpgen,
+    ),
+    (
+        "src/handlers.rs",
+        "handlers.rs",
+        include_str!("../templates/handlers.rs.tera"),
+        Owner::User,
+    ),
+];
+
+/// The marker that identifies a file mcpgen owns.
+pub const GENERATED_MARKER: &str = "@generated";
+
+/// Renders every file of the crate. `handlers_seed` replaces the default
+/// `src/handlers.rs` starter.
+pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, tera::Error> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(Vec::new());
+    tera.register_filter("rust_str", rust_str);
+    for (_, name, source, _) in TEMPLATES {
+        tera.add_raw_template(name, source)?;
+    }
+    let mut context = Context::from_serialize(model)?;
+    context.insert(
+        "header",
+        &format!(
+            "// {GENERATED_MARKER} by mcpgen {} from {}. Do not edit: mcpgen rewrites this file.",
+            model.mcpgen_version, model.spec_file
+        ),
+    );
+    TEMPLATES
+        .iter()
+        .map(|&(path, name, _, owner)| {
+            let contents = match (path, handlers_seed) {
+                ("src/handlers.rs", Some(seed)) => seed.to_owned(),
+                _ if path.ends_with(".rs") => rustfmt(tera.render(name, &context)?),
+                _ => tera.render(name, &context)?,
+            };
+            Ok(File {
+                path,
+                owner,
+                contents,
+            })
+        })
+        .collect()
+}
+
+/// Formats Rust source with rustfmt, the formatter `cargo fmt` runs, so that
+/// generated code passes `cargo fmt --check`. Without rustfmt on the PATH,
+/// the code is still valid, only less tidy.
+fn rustfmt(source: String) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return source;
+    };
+    let fed = child
+        .stdin
+        .take()
+        .is_some_and(|mut stdin| stdin.write_all(source.as_bytes()).is_ok());
+    match child.wait_with_output() {
+        Ok(output) if fed && output.status.success() => {
+            String::from_utf8(output.stdout).unwrap_or(source)
+        }
+        _ => source,
+    }
+}
+
+fn rust_str(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("rust_str takes a string"))?;
+    Ok(tera::Value::String(string_literal(text)))
+}
