@@ -24,44 +24,16 @@ pub struct File {
 
 /// The templates, compiled into the binary so that mcpgen works from any
 /// directory: (output path, template name, source, owner).
+#[rustfmt::skip]
 const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
-    (
-        "Cargo.toml",
-        "Cargo.toml",
-        include_str!("../templates/Cargo.toml.tera"),
-        Owner::User,
-    ),
-    (
-        "README.md",
-        "README.md",
-        include_str!("../templates/README.md.tera"),
-        Owner::User,
-    ),
+    ("Cargo.toml", "Cargo.toml", include_str!("../templates/Cargo.toml.tera"), Owner::User),
+    ("README.md", "README.md", include_str!("../templates/README.md.tera"), Owner::User),
     (".gitignore", ".gitignore", "/target\n", Owner::User),
-    (
-        "src/lib.rs",
-        "lib.rs",
-        include_str!("../templates/lib.rs.tera"),
-        Owner::Mcpgen,
-    ),
-    (
-        "src/main.rs",
-        "main.rs",
-        include_str!("../templates/main.rs.tera"),
-        Owner::Mcpgen,
-    ),
-    (
-        "src/server.rs",
-        "server.rs",
-        include_str!("../templates/server.rs.tera"),
-        Owner::Mcpgen,
-    ),
-    (
-        "src/handlers.rs",
-        "handlers.rs",
-        include_str!("../templates/handlers.rs.tera"),
-        Owner::User,
-    ),
+    ("src/lib.rs", "lib.rs", include_str!("../templates/lib.rs.tera"), Owner::Mcpgen),
+    ("src/main.rs", "main.rs", include_str!("../templates/main.rs.tera"), Owner::Mcpgen),
+    ("src/server.rs", "server.rs", include_str!("../templates/server.rs.tera"), Owner::Mcpgen),
+    ("src/stdio.rs", "stdio.rs", include_str!("../templates/stdio.rs.tera"), Owner::Mcpgen),
+    ("src/handlers.rs", "handlers.rs", include_str!("../templates/handlers.rs.tera"), Owner::User),
 ];
 
 /// The marker that identifies a file mcpgen owns.
