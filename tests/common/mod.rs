@@ -1,0 +1,260 @@
+//! Helpers shared by the integration tests: run mcpgen, build the crates it
+//! generates, and talk to the servers they contain over real stdio pipes.
+
+#![allow(dead_code)] // Each test binary uses a different subset.
+
+use std::{
+    io::{BufRead, BufReader, Write},
+    path::{Path, PathBuf},
+    process::{Child, ChildStdin, Command, Stdio},
+    sync::{Mutex, OnceLock, mpsc},
+    time::Duration,
+};
+
+use serde_json::{Value, json};
+
+/// The repository root.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `mcpgen`, ready to run with assert_cmd.
+pub fn mcpgen() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("mcpgen").expect("the mcpgen binary is built")
+}
+
+/// One target directory for every crate the tests generate, so that rmcp
+/// and its dependencies compile once per run, not once per test.
+pub fn generated_target() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated")
+}
+
+/// A scratch directory that lives as long as the returned guard.
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("mcpgen-test-")
+        .tempdir()
+        .expect("a temp dir")
+}
+
+/// Runs `cargo <args>` in a generated crate, with the shared target dir.
+/// Panics with cargo's output if it fails.
+pub fn cargo(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", generated_target())
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed in {}:\n{text}",
+        args.join(" "),
+        dir.display()
+    );
+    text
+}
+
+/// Builds a generated crate and returns the path of its binary.
+pub fn build(dir: &Path, name: &str) -> PathBuf {
+    cargo(dir, &["build", "--quiet"]);
+    generated_target().join("debug").join(name)
+}
+
+/// The notes server, generated from specs/notes.yaml and built once per
+/// test binary. Holds the crate directory alive for the whole run.
+pub fn notes_server() -> &'static Path {
+    static BINARY: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    &BINARY
+        .get_or_init(|| {
+            let dir = scratch();
+            let crate_dir = dir.path().join("notes-server");
+            mcpgen()
+                .arg("new")
+                .arg(repo().join("specs/notes.yaml"))
+                .arg("--out")
+                .arg(&crate_dir)
+                .assert()
+                .success();
+            let binary = build(&crate_dir, "notes-server");
+            (dir, binary)
+        })
+        .1
+}
+
+/// A running server, spoken to over its real stdin and stdout.
+pub struct Server {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: mpsc::Receiver<String>,
+    next_id: i64,
+    /// Every line the server wrote to stdout, in order.
+    pub transcript: Vec<String>,
+}
+
+/// How long a test waits for any one reply.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+impl Server {
+    pub fn spawn(binary: &Path, args: &[&str]) -> Self {
+        Self::spawn_with(Command::new(binary).args(args))
+    }
+
+    pub fn spawn_with(command: &mut Command) -> Self {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        Self {
+            child,
+            stdin,
+            lines,
+            next_id: 0,
+            transcript: Vec::new(),
+        }
+    }
+
+    /// Spawns a server and completes the MCP handshake.
+    pub fn start(binary: &Path, args: &[&str]) -> Self {
+        let mut server = Self::spawn(binary, args);
+        let reply = server.initialize("2025-06-18");
+        assert!(reply.get("result").is_some(), "initialize failed: {reply}");
+        server.notify("notifications/initialized", json!({}));
+        server
+    }
+
+    pub fn initialize(&mut self, version: &str) -> Value {
+        self.request(
+            "initialize",
+            json!({
+                "protocolVersion": version,
+                "capabilities": {},
+                "clientInfo": { "name": "mcpgen-tests", "version": "0.0.0" }
+            }),
+        )
+    }
+
+    /// Writes one raw line to the server's stdin.
+    pub fn send_raw(&mut self, line: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(line).expect("write to the server");
+        stdin.write_all(b"\n").expect("write to the server");
+        stdin.flush().expect("flush to the server");
+    }
+
+    pub fn send(&mut self, message: &Value) {
+        self.send_raw(message.to_string().as_bytes());
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for the response with its id.
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.response(&json!(id))
+    }
+
+    /// The result of a request; panics on a JSON-RPC error.
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
+        let reply = self.request(method, params);
+        reply
+            .get("result")
+            .cloned()
+            .unwrap_or_else(|| panic!("{method} failed: {reply}"))
+    }
+
+    /// Calls a tool, returning (text, isError).
+    pub fn tool(&mut self, name: &str, arguments: Value) -> (String, bool) {
+        let result = self.call(
+            "tools/call",
+            json!({ "name": name, "arguments": arguments }),
+        );
+        let text = result["content"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        (text, result["isError"] == json!(true))
+    }
+
+    /// Reads a text resource.
+    pub fn read(&mut self, uri: &str) -> String {
+        let result = self.call("resources/read", json!({ "uri": uri }));
+        result["contents"][0]["text"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no text in {result}"))
+            .to_owned()
+    }
+
+    /// The next line the server writes, parsed as JSON.
+    pub fn next_message(&mut self) -> Value {
+        let line = self.lines.recv_timeout(TIMEOUT).expect("a reply in time");
+        self.transcript.push(line.clone());
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {line}"))
+    }
+
+    /// Waits for the response with `id`, skipping notifications.
+    pub fn response(&mut self, id: &Value) -> Value {
+        loop {
+            let message = self.next_message();
+            if message.get("id") == Some(id) {
+                return message;
+            }
+        }
+    }
+
+    /// Closes stdin and waits for the process to exit, returning how long
+    /// that took and every line still written.
+    pub fn close(mut self) -> (Duration, Vec<String>) {
+        drop(self.stdin.take());
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                started.elapsed() < TIMEOUT,
+                "the server did not exit after stdin closed"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let elapsed = started.elapsed();
+        assert!(status.success(), "the server exited with {status}");
+        let mut rest: Vec<String> = self.transcript.drain(..).collect();
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(2)) {
+            rest.push(line);
+        }
+        (elapsed, rest)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
