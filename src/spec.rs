@@ -49,6 +49,11 @@ pub struct ServerSpec {
     /// Instructions that the server gives the client at `initialize`.
     #[serde(default)]
     pub instructions: Option<String>,
+    /// Whether the server can also serve streamable HTTP (`--http`), behind
+    /// the generated crate's default `http` feature. `false` leaves HTTP out
+    /// of the crate entirely, for the smallest stdio-only build.
+    #[serde(default = "yes")]
+    pub http: bool,
 }
 
 /// A setting of the generated binary: a command-line flag and an env var.

@@ -12,6 +12,18 @@ use crate::{
 /// The longest tool name the MCP spec allows.
 const MAX_TOOL_NAME: usize = 128;
 
+/// The flags of every generated server: clap's own, and the HTTP transport's.
+const RESERVED_FLAGS: &[&str] = &[
+    "help",
+    "version",
+    "http",
+    "allow-host",
+    "allow-origin",
+    "stateless",
+    "max-body",
+    "insecure-no-auth",
+];
+
 /// Checks `spec`. The result holds errors and warnings; the spec is usable
 /// only if there are no errors.
 pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
@@ -95,14 +107,24 @@ impl Validator {
                     "start with a letter and use only letters, digits, `-` and `_`",
                 );
             }
-            if setting.name == "http" || setting.name == "help" || setting.name == "version" {
+            let flag = setting.name.replace('_', "-");
+            if RESERVED_FLAGS.contains(&flag.as_str()) {
                 self.error(
                     path.key("name"),
-                    format!("`--{}` is a flag of every generated server", setting.name),
+                    format!("`--{flag}` is a flag of every generated server"),
                     "choose another name",
                 );
             }
             if let Some(env) = &setting.env {
+                let http_env = format!("{}_HTTP", model::env_prefix(&spec.server.name));
+                if env == &http_env || env.starts_with(&format!("{http_env}_")) {
+                    self.error(
+                        path.key("env"),
+                        format!("`{env}` is reserved for the server's HTTP transport"),
+                        "choose a name that does not start with `{http_env}`"
+                            .replace("{http_env}", &http_env),
+                    );
+                }
                 let valid = env
                     .chars()
                     .next()

@@ -11,6 +11,11 @@ use serde::Serialize;
 use crate::spec::{ParamSpec, PromptSpec, SettingSpec, Spec, ToolSpec};
 use rust::{FormatPart, doc_lines, format_literal, string_literal};
 
+/// Where a generated server's `--http` listens when given no address.
+pub const HTTP_DEFAULT_ADDR: &str = "127.0.0.1:8000";
+/// The path a generated server serves MCP at over HTTP.
+pub const HTTP_PATH: &str = "/mcp";
+
 /// The placeholder a path setting's default may start with: the user's data
 /// directory, joined with the server's name.
 pub const DATA_DIR: &str = "{data_dir}";
@@ -268,6 +273,13 @@ pub struct Model {
     pub methods: Vec<Method>,
     /// Extra `[dependencies]` lines for Cargo.toml.
     pub dependencies: Vec<String>,
+    /// The crate can serve streamable HTTP, behind its `http` feature.
+    pub http: bool,
+    pub http_default_addr: &'static str,
+    pub http_path: &'static str,
+    /// The prefix of the server's own environment variables, e.g.
+    /// `NOTES_SERVER` for `NOTES_SERVER_HTTP`.
+    pub env_prefix: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -445,8 +457,18 @@ pub fn build(spec: &Spec, spec_file: &str) -> Model {
             .iter()
             .map(|(name, value)| format!("{} = {}", toml_key(name), toml_value(value)))
             .collect(),
+        http: spec.server.http,
+        http_default_addr: HTTP_DEFAULT_ADDR,
+        http_path: HTTP_PATH,
+        env_prefix: env_prefix(&crate_name),
         crate_name,
     }
+}
+
+/// The prefix of a server's own environment variables: its name in
+/// SCREAMING_SNAKE_CASE, so that two servers never read each other's.
+pub fn env_prefix(server_name: &str) -> String {
+    ident::screaming(server_name)
 }
 
 fn setting(setting: &SettingSpec) -> Setting {
