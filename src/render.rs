@@ -33,6 +33,7 @@ const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
     ("src/main.rs", "main.rs", include_str!("../templates/main.rs.tera"), Owner::Mcpgen),
     ("src/server.rs", "server.rs", include_str!("../templates/server.rs.tera"), Owner::Mcpgen),
     ("src/stdio.rs", "stdio.rs", include_str!("../templates/stdio.rs.tera"), Owner::Mcpgen),
+    ("src/http.rs", "http.rs", include_str!("../templates/http.rs.tera"), Owner::Mcpgen),
     ("src/handlers.rs", "handlers.rs", include_str!("../templates/handlers.rs.tera"), Owner::User),
 ];
 
@@ -58,6 +59,8 @@ pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, t
     );
     TEMPLATES
         .iter()
+        // A spec with `http: false` gets a crate without any HTTP code.
+        .filter(|&&(path, ..)| model.http || path != "src/http.rs")
         .map(|&(path, name, _, owner)| {
             let contents = match (path, handlers_seed) {
                 ("src/handlers.rs", Some(seed)) => seed.to_owned(),
