@@ -208,5 +208,16 @@ fn new(path: &Path, out: Option<PathBuf>, force: bool) -> Result<(), Failure> {
         "  Try it in the MCP Inspector: npx @modelcontextprotocol/inspector {}",
         binary.display()
     );
+    if loaded.spec.server.http {
+        let url = format!("http://{}{}", model::HTTP_DEFAULT_ADDR, model::HTTP_PATH);
+        let config = serde_json::json!({
+            "mcpServers": { name.as_str(): { "type": "http", "url": url } }
+        });
+        println!(
+            "  Or serve it over HTTP at {url}: {} --http",
+            binary.display()
+        );
+        println!("    and connect HTTP clients, e.g. in .mcp.json: {config}");
+    }
     Ok(())
 }
