@@ -227,6 +227,11 @@ impl Server {
         }
     }
 
+    /// The server's process, e.g. to send it a signal.
+    pub fn child_mut(&mut self) -> &mut Child {
+        &mut self.child
+    }
+
     /// Closes stdin and waits for the process to exit, returning how long
     /// that took and every line still written.
     pub fn close(mut self) -> (Duration, Vec<String>) {
