@@ -14,6 +14,7 @@ mod write;
 
 use std::{
     fs,
+    io::IsTerminal,
     path::{Path, PathBuf},
     process::ExitCode,
 };
@@ -36,8 +37,28 @@ use crate::{
 #[derive(Debug, Parser)]
 #[command(version, propagate_version = true)]
 struct Cli {
+    /// How to print spec errors and warnings: for people, or one JSON object
+    /// per line for editors and CI.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Treat warnings (lints) as errors.
+    #[arg(long, global = true)]
+    deny_warnings: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How diagnostics are reported.
+#[derive(Debug, Clone, Copy)]
+struct Report {
+    format: MessageFormat,
+    deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,9 +91,13 @@ const EXIT_USAGE_OR_IO: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let format = Report {
+        format: cli.message_format,
+        deny_warnings: cli.deny_warnings,
+    };
     let result = match cli.command {
-        Command::New { spec, out, force } => new(&spec, out, force),
-        Command::Check { spec } => check(&spec),
+        Command::New { spec, out, force } => new(&spec, out, force, format),
+        Command::Check { spec } => check(&spec, format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,29 +122,49 @@ struct Loaded {
 }
 
 /// Runs parse → validate → model → render, printing diagnostics.
-fn load(path: &Path) -> Result<Loaded, Failure> {
+fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
     let source = fs::read_to_string(path)
         .map_err(|error| Failure::Io(format!("cannot read `{}`: {error}", path.display())))?;
     let shown = path.display().to_string();
     let map = SourceMap::new(&source);
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let Report {
+        format,
+        deny_warnings,
+    } = report_as;
+    let is_fatal = |d: &Diagnostic| d.is_error() || deny_warnings;
     let report = |diagnostics: &[Diagnostic]| {
         for diagnostic in diagnostics {
-            eprintln!("{}", diagnostic.render(&shown, &map));
+            match format {
+                MessageFormat::Human => {
+                    eprintln!("{}", diagnostic.render(&shown, &source, &map, color))
+                }
+                MessageFormat::Json => eprintln!("{}", diagnostic.to_json(&shown, &map)),
+            }
         }
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        if errors > 0 {
+        let warnings = diagnostics.len() - errors;
+        if format == MessageFormat::Human && !diagnostics.is_empty() {
+            let verdict = if diagnostics.iter().any(is_fatal) {
+                "error: could not use"
+            } else {
+                "warning: checked"
+            };
             eprintln!(
-                "error: `{shown}` is not a valid spec: {errors} error{}",
-                if errors == 1 { "" } else { "s" }
+                "{verdict} `{shown}`: {}",
+                diagnostic::summary(errors, warnings)
             );
         }
     };
 
-    let spec = parse::parse(&source).map_err(|diagnostics| {
+    let parsed = parse::parse(&source);
+    let mut diagnostics = parsed.errors;
+    let Some(spec) = parsed.spec else {
         report(&diagnostics);
-        Failure::InvalidSpec
-    })?;
-    let mut diagnostics = validate::validate(&spec);
+        return Err(Failure::InvalidSpec);
+    };
+    diagnostics.extend(validate::validate(&spec));
     let seed = match &spec.handlers {
         None => None,
         Some(file) => {
@@ -140,7 +185,7 @@ fn load(path: &Path) -> Result<Loaded, Failure> {
         }
     };
     report(&diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    if diagnostics.iter().any(is_fatal) {
         return Err(Failure::InvalidSpec);
     }
 
@@ -153,8 +198,8 @@ fn load(path: &Path) -> Result<Loaded, Failure> {
     Ok(Loaded { spec, files })
 }
 
-fn check(path: &Path) -> Result<(), Failure> {
-    let loaded = load(path)?;
+fn check(path: &Path, format: Report) -> Result<(), Failure> {
+    let loaded = load(path, format)?;
     let spec = &loaded.spec;
     println!(
         "`{}` is valid: {} tools, {} resources, {} resource templates, {} prompts",
@@ -167,8 +212,8 @@ fn check(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn new(path: &Path, out: Option<PathBuf>, force: bool) -> Result<(), Failure> {
-    let loaded = load(path)?;
+fn new(path: &Path, out: Option<PathBuf>, force: bool, format: Report) -> Result<(), Failure> {
+    let loaded = load(path, format)?;
     let name = &loaded.spec.server.name;
     let dir = out.unwrap_or_else(|| PathBuf::from(name));
     let written =

@@ -9,30 +9,21 @@ use serde::Deserialize;
 /// The only spec format version this mcpgen reads.
 pub const FORMAT_VERSION: u64 = 1;
 
-/// A whole spec file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A whole spec file, less its `mcpgen` format version, which
+/// [`crate::parse`] checks.
+#[derive(Debug, Clone)]
 pub struct Spec {
-    /// The spec format version: always `1` for now.
-    pub mcpgen: u64,
     pub server: ServerSpec,
     /// A Rust file, relative to the spec, that seeds the user-owned
     /// `src/handlers.rs` of a new crate.
-    #[serde(default)]
     pub handlers: Option<String>,
     /// Extra crates the handlers need, as in a Cargo.toml `[dependencies]`
-    /// table, e.g. `rusqlite: { version: "0.37", features: [bundled] }`.
-    #[serde(default)]
+    /// table, e.g. `rusqlite: { version: "0.43", features: [bundled] }`.
     pub dependencies: serde_yaml::Mapping,
-    #[serde(default)]
     pub settings: Vec<SettingSpec>,
-    #[serde(default)]
     pub tools: Vec<ToolSpec>,
-    #[serde(default)]
     pub resources: Vec<ResourceSpec>,
-    #[serde(default)]
     pub resource_templates: Vec<ResourceTemplateSpec>,
-    #[serde(default)]
     pub prompts: Vec<PromptSpec>,
 }
 

@@ -4,13 +4,20 @@
 use std::collections::HashMap;
 
 use crate::{
-    diagnostic::{Diagnostic, Path},
+    diagnostic::{Diagnostic, Path, did_you_mean},
     model::{self, ident, uri_template},
     spec::{ParamSpec, PromptSpec, Spec},
 };
 
 /// The longest tool name the MCP spec allows.
 const MAX_TOOL_NAME: usize = 128;
+
+/// The longest tool name, with the `mcp__<server>__` prefix some clients
+/// add, that every common client accepts.
+const MAX_PREFIXED_TOOL_NAME: usize = 64;
+
+/// Descriptions longer than this are truncated by some clients.
+const MAX_DESCRIPTION: usize = 1024;
 
 /// Checks `spec`. The result holds errors and warnings; the spec is usable
 /// only if there are no errors.
@@ -23,6 +30,7 @@ pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
     v.templates(spec);
     v.prompts(spec);
     v.handler_methods(spec);
+    v.lints(spec);
     v.diagnostics
 }
 
@@ -194,7 +202,14 @@ impl Validator {
             }
             match model::param_type(param) {
                 Err((key, message)) => {
-                    self.error(path.key(key), message, "types are `string`, `integer`, `number`, `boolean` and `array` (with `items`); `enum` lists the values of a string");
+                    let typo = param.ty.as_deref().and_then(|ty| {
+                        did_you_mean(ty, ["string", "integer", "number", "boolean", "array"])
+                    });
+                    let help = match typo {
+                        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                        None => "types are `string`, `integer`, `number`, `boolean` and `array` (with `items`); `enum` lists the values of a string".to_owned(),
+                    };
+                    self.error(path.key(key), message, help);
                 }
                 Ok(ty) => {
                     if param.required == Some(true) && param.default.is_some() {
@@ -464,6 +479,79 @@ impl Validator {
                 methods.insert(method, what);
             }
         }
+    }
+
+    /// Warnings: the spec works, but clients may handle it badly.
+    fn lints(&mut self, spec: &Spec) {
+        let server = &spec.server.name;
+        let mut described = Vec::new();
+        for (i, tool) in spec.tools.iter().enumerate() {
+            let path = Path::root().key("tools").index(i);
+            let prefixed = format!("mcp__{server}__{}", tool.name);
+            if prefixed.len() > MAX_PREFIXED_TOOL_NAME {
+                self.warn(
+                    path.key("name"),
+                    format!(
+                        "`{prefixed}` is {} characters; clients that prefix tool names with `mcp__<server>__` refuse names over {MAX_PREFIXED_TOOL_NAME}",
+                        prefixed.len()
+                    ),
+                    "shorten the tool or server name",
+                );
+            }
+            described.push((
+                path.clone(),
+                format!("the tool `{}`", tool.name),
+                tool.description.as_deref(),
+            ));
+            for (j, param) in tool.params.iter().enumerate() {
+                described.push((
+                    path.key("params").index(j),
+                    format!("the parameter `{}` of `{}`", param.name, tool.name),
+                    param.description.as_deref(),
+                ));
+            }
+        }
+        for (i, resource) in spec.resources.iter().enumerate() {
+            described.push((
+                Path::root().key("resources").index(i),
+                format!("the resource `{}`", resource.uri),
+                resource.description.as_deref(),
+            ));
+        }
+        for (i, template) in spec.resource_templates.iter().enumerate() {
+            described.push((
+                Path::root().key("resource_templates").index(i),
+                format!("the resource template `{}`", template.uri_template),
+                template.description.as_deref(),
+            ));
+        }
+        for (i, prompt) in spec.prompts.iter().enumerate() {
+            described.push((
+                Path::root().key("prompts").index(i),
+                format!("the prompt `{}`", prompt.name),
+                prompt.description.as_deref(),
+            ));
+        }
+        for (path, what, description) in described {
+            match description {
+                None | Some("") => self.warn(
+                    path,
+                    format!("{what} has no description"),
+                    "add `description:`: the model reads it to decide when and how to use it",
+                ),
+                Some(text) if text.chars().count() > MAX_DESCRIPTION => self.warn(
+                    path.key("description"),
+                    format!("the description of {what} is {} characters; some clients cut descriptions at {MAX_DESCRIPTION}", text.chars().count()),
+                    "shorten it, putting what matters first",
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn warn(&mut self, path: Path, message: impl Into<String>, help: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::warning(path, message).with_help(help));
     }
 
     /// Records `key`; reports a duplicate. Returns whether it was new.
