@@ -13,6 +13,7 @@ mod validate;
 mod write;
 
 use std::{
+    collections::HashMap,
     fs,
     io::IsTerminal,
     path::{Path, PathBuf},
@@ -88,6 +89,9 @@ enum Command {
 /// Exit codes: 0 for success, 1 for an invalid spec, 2 for bad usage or I/O.
 const EXIT_INVALID_SPEC: u8 = 1;
 const EXIT_USAGE_OR_IO: u8 = 2;
+
+/// The largest file a spec may embed as a resource.
+const MAX_EMBEDDED_FILE: usize = 1 << 20;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -165,25 +169,37 @@ fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
         return Err(Failure::InvalidSpec);
     };
     diagnostics.extend(validate::validate(&spec));
-    let seed = match &spec.handlers {
-        None => None,
-        Some(file) => {
-            let seed_path = path.parent().unwrap_or(Path::new(".")).join(file);
-            match fs::read_to_string(&seed_path) {
-                Ok(seed) => Some(seed),
-                Err(error) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            SpecPath::root().key("handlers"),
-                            format!("cannot read the handlers file `{file}`: {error}"),
-                        )
-                        .with_help("give a path relative to the spec file"),
-                    );
-                    None
-                }
-            }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut read = |file: &str, at: SpecPath, what: &str| match fs::read(base.join(file)) {
+        Ok(bytes) if bytes.len() > MAX_EMBEDDED_FILE => {
+            diagnostics.push(
+                Diagnostic::error(at, format!("the {what} `{file}` is over 1 MiB"))
+                    .with_help("serve large content from a handler instead"),
+            );
+            None
+        }
+        Ok(bytes) => Some(bytes),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(at, format!("cannot read the {what} `{file}`: {error}"))
+                    .with_help("give a path relative to the spec file"),
+            );
+            None
         }
     };
+    let seed = spec.handlers.as_deref().and_then(|file| {
+        let bytes = read(file, SpecPath::root().key("handlers"), "handlers file")?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    });
+    let mut files = HashMap::new();
+    for (i, resource) in spec.resources.iter().enumerate() {
+        if let Some(file) = &resource.file {
+            let at = SpecPath::root().key("resources").index(i).key("file");
+            if let Some(bytes) = read(file, at, "resource file") {
+                files.insert(file.clone(), bytes);
+            }
+        }
+    }
     report(&diagnostics);
     if diagnostics.iter().any(is_fatal) {
         return Err(Failure::InvalidSpec);
@@ -192,7 +208,7 @@ fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
     let spec_file = path
         .file_name()
         .map_or_else(|| shown.clone(), |name| name.to_string_lossy().into_owned());
-    let model = model::build(&spec, &spec_file);
+    let model = model::build(&spec, &spec_file, &files);
     let files = render::render(&model, seed.as_deref())
         .map_err(|error| Failure::Io(format!("internal error: a template failed: {error:?}")))?;
     Ok(Loaded { spec, files })

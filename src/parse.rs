@@ -18,6 +18,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "handlers",
     "dependencies",
     "settings",
+    "types",
     "tools",
     "resources",
     "resource_templates",
@@ -95,6 +96,7 @@ pub fn parse(source: &str) -> Parsed {
     let handlers = optional(&top, "handlers", &mut errors);
     let dependencies = optional(&top, "dependencies", &mut errors).unwrap_or_default();
     let settings = list(&top, "settings", &mut errors);
+    let types = list(&top, "types", &mut errors);
     let tools = list(&top, "tools", &mut errors);
     let resources = list(&top, "resources", &mut errors);
     let resource_templates = list(&top, "resource_templates", &mut errors);
@@ -105,6 +107,7 @@ pub fn parse(source: &str) -> Parsed {
         handlers,
         dependencies,
         settings,
+        types,
         tools,
         resources,
         resource_templates,
@@ -259,6 +262,7 @@ fn describe(path: &Path) -> String {
     match list {
         Some("server") => "the `server` section",
         Some("settings") => "a setting",
+        Some("types") => "a type",
         Some("tools") => "a tool",
         Some("resources") => "a resource",
         Some("resource_templates") => "a resource template",

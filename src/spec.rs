@@ -21,6 +21,8 @@ pub struct Spec {
     /// table, e.g. `rusqlite: { version: "0.43", features: [bundled] }`.
     pub dependencies: serde_yaml::Mapping,
     pub settings: Vec<SettingSpec>,
+    /// Named object types, referred to by name from params and outputs.
+    pub types: Vec<TypeSpec>,
     pub tools: Vec<ToolSpec>,
     pub resources: Vec<ResourceSpec>,
     pub resource_templates: Vec<ResourceTemplateSpec>,
@@ -67,8 +69,21 @@ pub struct ToolSpec {
     pub description: Option<String>,
     #[serde(default)]
     pub params: Vec<ParamSpec>,
+    /// A named type: the tool returns structured content of this type.
+    #[serde(default)]
+    pub output: Option<String>,
     #[serde(default)]
     pub annotations: Option<AnnotationsSpec>,
+}
+
+/// A named object type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub fields: Vec<ParamSpec>,
 }
 
 /// Hints about a tool's behaviour, passed to clients as-is.
@@ -104,16 +119,82 @@ pub struct ParamSpec {
     /// The element type of an `array`.
     #[serde(default)]
     pub items: Option<ItemsSpec>,
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// `date-time`, `date`, `email` or `uri`.
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub minimum: Option<serde_yaml::Number>,
+    #[serde(default)]
+    pub maximum: Option<serde_yaml::Number>,
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    #[serde(default)]
+    pub max_items: Option<u64>,
+    /// Offer completions for this template variable or prompt argument from
+    /// a handler method.
+    #[serde(default)]
+    pub complete: bool,
 }
+
+/// Constraints on a string or a number, checked before a handler runs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub format: Option<String>,
+    pub minimum: Option<serde_yaml::Number>,
+    pub maximum: Option<serde_yaml::Number>,
+}
+
+macro_rules! rules {
+    ($spec:ty) => {
+        impl $spec {
+            /// The value constraints this declares.
+            pub fn rules(&self) -> Rules {
+                Rules {
+                    min_length: self.min_length,
+                    max_length: self.max_length,
+                    pattern: self.pattern.clone(),
+                    format: self.format.clone(),
+                    minimum: self.minimum.clone(),
+                    maximum: self.maximum.clone(),
+                }
+            }
+        }
+    };
+}
+
+rules!(ParamSpec);
+rules!(ItemsSpec);
 
 /// The element type of an array parameter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemsSpec {
-    #[serde(rename = "type")]
-    pub ty: String,
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
     #[serde(rename = "enum", default)]
     pub values: Option<Vec<String>>,
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// `date-time`, `date`, `email` or `uri`.
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub minimum: Option<serde_yaml::Number>,
+    #[serde(default)]
+    pub maximum: Option<serde_yaml::Number>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,6 +211,12 @@ pub struct ResourceSpec {
     /// Fixed text: the resource needs no handler.
     #[serde(default)]
     pub text: Option<String>,
+    /// A file next to the spec whose content is embedded in the server.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The handler returns bytes, served as a base64 blob.
+    #[serde(default)]
+    pub binary: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -146,6 +233,9 @@ pub struct ResourceTemplateSpec {
     /// Types and descriptions of the template's variables; untyped ones are strings.
     #[serde(default)]
     pub params: Vec<ParamSpec>,
+    /// The handler returns bytes, served as a base64 blob.
+    #[serde(default)]
+    pub binary: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -158,8 +248,10 @@ pub struct PromptSpec {
     pub description: Option<String>,
     #[serde(default)]
     pub arguments: Vec<PromptArgumentSpec>,
-    /// Fixed messages, with `{argument}` placeholders.
-    pub messages: Vec<MessageSpec>,
+    /// Fixed messages, with `{argument}` placeholders; without them, a
+    /// handler method builds the messages.
+    #[serde(default)]
+    pub messages: Option<Vec<MessageSpec>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -170,6 +262,12 @@ pub struct PromptArgumentSpec {
     pub description: Option<String>,
     #[serde(default = "yes")]
     pub required: bool,
+    /// The values a client may complete the argument to.
+    #[serde(rename = "enum", default)]
+    pub values: Option<Vec<String>>,
+    /// Offer completions from a handler method.
+    #[serde(default)]
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -96,6 +96,7 @@ pub struct Server {
     stdin: Option<ChildStdin>,
     lines: mpsc::Receiver<String>,
     next_id: i64,
+    initialized: Value,
     /// Every line the server wrote to stdout, in order.
     pub transcript: Vec<String>,
 }
@@ -131,6 +132,7 @@ impl Server {
             stdin,
             lines,
             next_id: 0,
+            initialized: Value::Null,
             transcript: Vec::new(),
         }
     }
@@ -140,8 +142,14 @@ impl Server {
         let mut server = Self::spawn(binary, args);
         let reply = server.initialize("2025-06-18");
         assert!(reply.get("result").is_some(), "initialize failed: {reply}");
+        server.initialized = reply["result"].clone();
         server.notify("notifications/initialized", json!({}));
         server
+    }
+
+    /// What the server answered to `initialize` in [`Server::start`].
+    pub fn initialize_result(&self) -> Value {
+        self.initialized.clone()
     }
 
     pub fn initialize(&mut self, version: &str) -> Value {
