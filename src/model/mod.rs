@@ -235,6 +235,8 @@ pub struct Tool {
 pub struct Struct {
     pub name: String,
     pub doc: Vec<String>,
+    /// A `#[schemars(..)]` item that keeps the description exact.
+    pub schema: Option<String>,
     pub derives: &'static str,
     pub fields: Vec<Field>,
     /// Statements of its `check` method; empty if there is nothing to check.
@@ -261,6 +263,8 @@ pub struct Field {
 pub struct EnumType {
     pub name: String,
     pub doc: Vec<String>,
+    /// A `#[schemars(..)]` item that keeps the description exact.
+    pub schema: Option<String>,
     pub variants: Vec<Variant>,
 }
 
@@ -524,6 +528,7 @@ impl Builder<'_> {
                 .as_deref()
                 .map(doc_lines)
                 .unwrap_or_default(),
+            schema: exact_description(spec.description.as_deref()),
             derives: "Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema",
             fields: fields.0,
             checks: fields.1,
@@ -546,6 +551,7 @@ impl Builder<'_> {
                     "Parameters of the tool `{}`.",
                     tool.name.replace('`', "'")
                 )),
+                schema: None,
                 derives: "Debug, Deserialize, JsonSchema",
                 fields,
                 checks,
@@ -642,7 +648,10 @@ impl Builder<'_> {
             }),
             default_expr,
             optional,
-            schema: schema_items(param, &ty),
+            schema: schema_items(param, &ty)
+                .into_iter()
+                .chain(exact_description(param.description.as_deref()))
+                .collect(),
             ident,
         };
         (field, checks)
@@ -658,6 +667,7 @@ impl Builder<'_> {
             ParamType::Enum(values) => {
                 self.enums.push(EnumType {
                     name: enum_name.to_owned(),
+                    schema: exact_description(param.description.as_deref()),
                     doc: param
                         .description
                         .as_deref()
@@ -747,6 +757,15 @@ fn resource(resource: &crate::spec::ResourceSpec, files: &HashMap<String, Vec<u8
     }
 }
 
+/// A `description = ".."` schemars item, where the doc comment would not
+/// give the description byte for byte: schemars derives descriptions from
+/// doc comments, which cannot hold every string faithfully.
+fn exact_description(description: Option<&str>) -> Option<String> {
+    let description = description?;
+    (doc_lines(description) != [description])
+        .then(|| format!("description = {}", string_literal(description)))
+}
+
 /// Whether a mime type holds text, which is served as text rather than base64.
 pub fn is_text(mime: &str) -> bool {
     let essence = mime.split(';').next().unwrap_or_default().trim();
@@ -834,7 +853,9 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
                 default_fn: None,
                 default_expr: None,
                 optional: !argument.required,
-                schema: Vec::new(),
+                schema: exact_description(argument.description.as_deref())
+                    .into_iter()
+                    .collect(),
                 ident,
             }
         })
@@ -859,6 +880,7 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
                 "Arguments of the prompt `{}`.",
                 prompt.name.replace('`', "'")
             )),
+            schema: None,
             derives: "Debug, Deserialize, JsonSchema",
             fields: args,
             checks: Vec::new(),
