@@ -7,6 +7,7 @@ mod diagnostic;
 mod model;
 mod parse;
 mod render;
+mod schema;
 mod source_map;
 mod spec;
 mod validate;
@@ -84,6 +85,27 @@ enum Command {
         /// The spec file, e.g. specs/notes.yaml.
         spec: PathBuf,
     },
+    /// Write a starter spec, ready for `mcpgen new`.
+    Init {
+        /// The directory to write into [default: the current directory]
+        dir: Option<PathBuf>,
+        /// `minimal`: one commented tool, resource and prompt; `notes`: the
+        /// notes server, with its handlers.
+        #[arg(long, value_enum, default_value_t = Example::Minimal)]
+        example: Example,
+    },
+    /// Print the JSON Schema of the spec format, for editors and CI.
+    ///
+    /// Point a spec at it with a first line such as
+    /// `# yaml-language-server: $schema=mcpgen.schema.json` to get
+    /// completion and validation in VS Code and other editors.
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Example {
+    Minimal,
+    Notes,
 }
 
 /// Exit codes: 0 for success, 1 for an invalid spec, 2 for bad usage or I/O.
@@ -102,6 +124,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::New { spec, out, force } => new(&spec, out, force, format),
         Command::Check { spec } => check(&spec, format),
+        Command::Init { dir, example } => init(dir.unwrap_or_else(|| PathBuf::from(".")), example),
+        Command::Schema => {
+            print!("{}", schema::json());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -269,5 +296,44 @@ fn new(path: &Path, out: Option<PathBuf>, force: bool, format: Report) -> Result
         "  Try it in the MCP Inspector: npx @modelcontextprotocol/inspector {}",
         binary.display()
     );
+    Ok(())
+}
+
+fn init(dir: PathBuf, example: Example) -> Result<(), Failure> {
+    let files: &[(&str, &str)] = match example {
+        Example::Minimal => &[("server.yaml", include_str!("../templates/init/server.yaml"))],
+        Example::Notes => &[
+            ("notes.yaml", include_str!("../specs/notes.yaml")),
+            ("notes.rs", include_str!("../specs/notes.rs")),
+        ],
+    };
+    let schema = schema::json();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .copied()
+        .chain([("mcpgen.schema.json", schema.as_str())])
+        .collect();
+    // Nothing is written unless every file can be; an identical file is fine.
+    for (name, contents) in &files {
+        let path = dir.join(name);
+        if path.exists() && fs::read_to_string(&path).ok().as_deref() != Some(*contents) {
+            return Err(Failure::Io(format!(
+                "`{}` exists already; mcpgen init never overwrites a file\n  = help: pick another directory",
+                path.display()
+            )));
+        }
+    }
+    fs::create_dir_all(&dir)
+        .map_err(|error| Failure::Io(format!("cannot create `{}`: {error}", dir.display())))?;
+    for (name, contents) in &files {
+        let path = dir.join(name);
+        fs::write(&path, contents)
+            .map_err(|error| Failure::Io(format!("cannot write `{}`: {error}", path.display())))?;
+        println!("  created {}", path.display());
+    }
+    let spec = dir.join(files[0].0);
+    println!();
+    println!("Next: edit {}, then", spec.display());
+    println!("  mcpgen new {}", spec.display());
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::{
     spec::{FORMAT_VERSION, ServerSpec, Spec},
 };
 
-const TOP_LEVEL_KEYS: &[&str] = &[
+pub const TOP_LEVEL_KEYS: &[&str] = &[
     "mcpgen",
     "server",
     "handlers",

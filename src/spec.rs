@@ -4,6 +4,7 @@
 //! [`crate::validate`] checks the rules, and [`crate::model`] derives what the
 //! templates need.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// The only spec format version this mcpgen reads.
@@ -29,7 +30,7 @@ pub struct Spec {
     pub prompts: Vec<PromptSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServerSpec {
     /// The crate, binary and wire name, e.g. `notes-server`.
@@ -45,7 +46,7 @@ pub struct ServerSpec {
 }
 
 /// A setting of the generated binary: a command-line flag and an env var.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingSpec {
     pub name: String,
@@ -54,12 +55,13 @@ pub struct SettingSpec {
     #[serde(default)]
     pub env: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
     #[serde(default)]
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ToolSpec {
     pub name: String,
@@ -77,7 +79,7 @@ pub struct ToolSpec {
 }
 
 /// A named object type.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
     pub name: String,
@@ -87,7 +89,7 @@ pub struct TypeSpec {
 }
 
 /// Hints about a tool's behaviour, passed to clients as-is.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnotationsSpec {
     #[serde(default)]
@@ -101,7 +103,7 @@ pub struct AnnotationsSpec {
 }
 
 /// A typed, named value: a tool parameter or a URI template variable.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     pub name: String,
@@ -113,6 +115,7 @@ pub struct ParamSpec {
     #[serde(default)]
     pub required: Option<bool>,
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
     #[serde(rename = "enum", default)]
     pub values: Option<Vec<String>>,
@@ -129,8 +132,10 @@ pub struct ParamSpec {
     #[serde(default)]
     pub format: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub minimum: Option<serde_yaml::Number>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub maximum: Option<serde_yaml::Number>,
     #[serde(default)]
     pub min_items: Option<u64>,
@@ -175,7 +180,7 @@ rules!(ParamSpec);
 rules!(ItemsSpec);
 
 /// The element type of an array parameter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemsSpec {
     #[serde(rename = "type", default)]
@@ -192,12 +197,14 @@ pub struct ItemsSpec {
     #[serde(default)]
     pub format: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub minimum: Option<serde_yaml::Number>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub maximum: Option<serde_yaml::Number>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceSpec {
     pub uri: String,
@@ -219,7 +226,7 @@ pub struct ResourceSpec {
     pub binary: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceTemplateSpec {
     pub uri_template: String,
@@ -238,7 +245,7 @@ pub struct ResourceTemplateSpec {
     pub binary: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PromptSpec {
     pub name: String,
@@ -254,7 +261,7 @@ pub struct PromptSpec {
     pub messages: Option<Vec<MessageSpec>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PromptArgumentSpec {
     pub name: String,
@@ -270,7 +277,7 @@ pub struct PromptArgumentSpec {
     pub complete: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageSpec {
     #[serde(default = "user")]
