@@ -4,6 +4,7 @@
 //! build the [`model`], [`render`] the templates, [`write`] the files.
 
 mod diagnostic;
+mod lock;
 mod model;
 mod parse;
 mod render;
