@@ -5,6 +5,7 @@
 
 mod diagnostic;
 mod lock;
+mod manifest;
 mod model;
 mod parse;
 mod render;
