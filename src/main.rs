@@ -11,6 +11,7 @@ mod parse;
 mod render;
 mod source_map;
 mod spec;
+mod stubs;
 mod validate;
 mod write;
 

@@ -76,7 +76,7 @@ pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, t
 /// Formats Rust source with rustfmt, the formatter `cargo fmt` runs, so that
 /// generated code passes `cargo fmt --check`. Without rustfmt on the PATH,
 /// the code is still valid, only less tidy.
-fn rustfmt(source: String) -> String {
+pub fn rustfmt(source: String) -> String {
     use std::io::Write;
     use std::process::{Command, Stdio};
 
