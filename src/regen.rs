@@ -206,9 +206,9 @@ pub fn generate(
         println!("Regenerated `{name}` in {root} from {record}");
         print_changes(&plan.changes, false);
     }
-    for key in &plan.released {
+    for released in &plan.released {
         println!(
-            "  Cargo.toml: `{key}` is yours now: the spec dropped it, and you had edited it, so it stays"
+            "  {released} is yours now: mcpgen no longer generates it, and you had edited it, so it stays"
         );
     }
     if let Some(previous) = &krate.lock {
@@ -317,10 +317,10 @@ pub fn check(
     let mut message = format!("error: `{name}` in {root} is not what {record} gives");
     for change in &drifted {
         if !plan.refusals.iter().any(|r| r.path() == change.path) {
-            let how = if change.before.is_some() {
-                "differs"
-            } else {
-                "is missing"
+            let how = match change.outcome {
+                Outcome::Created => "is missing",
+                Outcome::Removed => "is no longer generated",
+                _ => "differs",
             };
             message.push_str(&format!("\n  {}: {how}", change.path));
         }
@@ -394,6 +394,7 @@ pub fn print_changes(changes: &[Change], dry_run: bool) {
         let note = match (change.outcome, change.owner) {
             (Outcome::Kept, _) => "kept: yours".to_owned(),
             (Outcome::Unchanged, _) => "unchanged".to_owned(),
+            (Outcome::Removed, _) => "removed: mcpgen no longer generates it".to_owned(),
             (outcome, _) if change.path == LOCK_FILE && outcome == Outcome::Created => {
                 format!("{}: what mcpgen wrote; commit it", verb(outcome))
             }
@@ -419,6 +420,7 @@ fn verb(outcome: Outcome) -> &'static str {
         Outcome::Updated => "updated",
         Outcome::Unchanged => "unchanged",
         Outcome::Kept => "kept",
+        Outcome::Removed => "removed",
     }
 }
 
@@ -431,13 +433,16 @@ fn print_diffs<'a>(changes: impl IntoIterator<Item = &'a Change>) {
         } else {
             "/dev/null".to_owned()
         };
+        let new = if change.outcome == Outcome::Removed {
+            "/dev/null".to_owned()
+        } else {
+            format!("b/{}", change.path)
+        };
         let diff = similar::TextDiff::from_lines(before, &change.after);
         println!();
         print!(
             "{}",
-            diff.unified_diff()
-                .context_radius(3)
-                .header(&old, &format!("b/{}", change.path))
+            diff.unified_diff().context_radius(3).header(&old, &new)
         );
     }
 }

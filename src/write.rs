@@ -6,6 +6,8 @@
 //!   last wrote, as its checksum in [`LOCK_FILE`] shows. A hand edit stops
 //!   the whole generation, unless `force`. A file without the `@generated`
 //!   marker is never overwritten, even with `force`.
+//! - A file mcpgen wrote before but no longer generates is removed, unless
+//!   it was edited: then it stays, and is yours.
 //! - Cargo.toml is merged: see [`crate::manifest`].
 //!
 //! [`plan`] works all of that out and reads nothing but the crate; [`apply`]
@@ -30,6 +32,8 @@ pub enum Outcome {
     Unchanged,
     /// A user-owned file that exists already: left exactly as it is.
     Kept,
+    /// A file mcpgen wrote before and no longer generates, unedited.
+    Removed,
 }
 
 /// One file of the crate, before and after.
@@ -41,14 +45,17 @@ pub struct Change {
     pub outcome: Outcome,
     /// What is there now, if anything.
     pub before: Option<String>,
-    /// What will be there.
+    /// What will be there; empty if the file is removed.
     pub after: String,
 }
 
 impl Change {
-    /// Whether the file is written.
+    /// Whether the file is written or removed.
     pub fn writes(&self) -> bool {
-        matches!(self.outcome, Outcome::Created | Outcome::Updated)
+        matches!(
+            self.outcome,
+            Outcome::Created | Outcome::Updated | Outcome::Removed
+        )
     }
 }
 
@@ -103,12 +110,13 @@ impl std::fmt::Display for Refusal {
 #[derive(Debug)]
 pub struct Plan {
     pub dir: PathBuf,
-    /// Every file, in template order, then the lock.
+    /// Every file, in template order, then those removed, then the lock.
     pub changes: Vec<Change>,
     /// Why it cannot go ahead; empty if it can.
     pub refusals: Vec<Refusal>,
-    /// Cargo.toml entries that the spec dropped but you had edited: kept,
-    /// and yours from now on.
+    /// What mcpgen no longer generates but you had edited, so it stays,
+    /// yours from now on: files, and Cargo.toml entries (`Cargo.toml
+    /// \`dependencies.x\``).
     pub released: Vec<String>,
 }
 
@@ -190,7 +198,12 @@ pub fn plan(
                 let merge = manifest::merge(existing.as_deref(), &file.contents, &base, force)
                     .map_err(|error| WriteError::Manifest(path.clone(), error))?;
                 refusals.extend(merge.conflicts.into_iter().map(Refusal::Manifest));
-                released = merge.released;
+                released.extend(
+                    merge
+                        .released
+                        .iter()
+                        .map(|key| format!("{} `{key}`", file.path)),
+                );
                 lock.cargo = merge.owned;
                 after = merge.text;
             }
@@ -201,6 +214,27 @@ pub fn plan(
             outcome: outcome(file.owner, before.as_deref(), &after),
             before,
             after,
+        });
+    }
+    // Files that mcpgen wrote before and no longer generates go, unless edited.
+    let dropped = previous
+        .into_iter()
+        .flat_map(|lock| &lock.files)
+        .filter(|(path, _)| !files.iter().any(|file| file.path == path.as_str()));
+    for (path, recorded) in dropped {
+        let Some(before) = read(&dir.join(path))? else {
+            continue;
+        };
+        if lock::checksum(&before) != *recorded {
+            released.push(path.clone());
+            continue;
+        }
+        changes.push(Change {
+            path: path.clone(),
+            owner: Owner::Mcpgen,
+            outcome: Outcome::Removed,
+            before: Some(before),
+            after: String::new(),
         });
     }
     let before = read(&dir.join(LOCK_FILE))?;
@@ -248,7 +282,11 @@ pub fn apply(plan: &Plan) -> Result<(), WriteError> {
         plan.changes.iter().partition(|c| c.path == LOCK_FILE);
     for change in files.into_iter().chain(lock).filter(|c| c.writes()) {
         let path = plan.dir.join(&change.path);
-        write_atomically(&path, &change.after).map_err(|error| WriteError::Io(path, error))?;
+        let written = match change.outcome {
+            Outcome::Removed => fs::remove_file(&path),
+            _ => write_atomically(&path, &change.after),
+        };
+        written.map_err(|error| WriteError::Io(path, error))?;
     }
     Ok(())
 }

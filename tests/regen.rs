@@ -388,6 +388,37 @@ fn hand_edits_of_generated_files_are_refused_unless_forced() {
     assert!(!project.read("src/server.rs").contains("A quick fix"));
     assert_contains(&project.read("Cargo.toml"), "version = \"0.3.0\"");
 
+    // A file that mcpgen wrote once and no longer generates is removed,
+    // unless edited. (Pretend an earlier mcpgen wrote src/old.rs.)
+    let lock = project.read("mcpgen.lock");
+    let stdio = lock
+        .lines()
+        .find(|line| line.starts_with("\"src/stdio.rs\""))
+        .unwrap();
+    let with_old = |lock: &str| {
+        lock.replace(
+            stdio,
+            &format!("{stdio}\n{}", stdio.replace("stdio", "old")),
+        )
+    };
+    project.write("mcpgen.lock", &with_old(&lock));
+    project.write("src/old.rs", &project.read("src/stdio.rs"));
+    let (out, _) = expect(project.run(&["check", "--frozen"]), 1);
+    assert_contains(&out, "--- a/src/old.rs\n+++ /dev/null");
+    let (out, _) = expect(project.run(&["generate"]), 0);
+    assert_contains(
+        &out,
+        "src/old.rs         removed: mcpgen no longer generates it",
+    );
+    assert!(!project.path("src/old.rs").exists());
+    assert_eq!(project.read("mcpgen.lock"), lock);
+
+    project.write("mcpgen.lock", &with_old(&lock));
+    project.write("src/old.rs", "// edited\n");
+    let (out, _) = expect(project.run(&["generate"]), 0);
+    assert_contains(&out, "src/old.rs is yours now");
+    assert_eq!(project.read("src/old.rs"), "// edited\n");
+
     // A file mcpgen would own but that lacks the header: never, even forced.
     project.write("src/stdio.rs", "// all mine\n");
     let (_, err) = expect(project.run(&["generate", "--force"]), 2);
