@@ -32,7 +32,7 @@ struct Crate {
 impl Crate {
     /// Finds the crate at `dir` (a directory, or its Cargo.toml or lock), or
     /// else the one around the current directory: the closest ancestor
-    /// with a lock.
+    /// with a lock, or failing that, with a Cargo.toml.
     fn locate(dir: Option<&Path>) -> Result<Self, Failure> {
         if let Some(dir) = dir {
             let named_file = dir
@@ -61,9 +61,9 @@ impl Crate {
         }
         let here = std::env::current_dir()
             .map_err(|error| Failure::Io(format!("cannot read the current directory: {error}")))?;
-        let root = here
-            .ancestors()
-            .find(|dir| dir.join(LOCK_FILE).is_file())
+        let with = |file: &str| here.ancestors().find(|dir| dir.join(file).is_file());
+        let root = with(LOCK_FILE)
+            .or_else(|| with("Cargo.toml"))
             .map_or_else(|| PathBuf::from("."), Path::to_owned);
         let root = if root == here {
             PathBuf::from(".")
@@ -189,6 +189,12 @@ pub fn generate(
         Some(spec) => record(spec, &krate.root),
         None => krate.lock()?.spec.clone(),
     };
+    if krate.lock.is_none() && !krate.root.join("Cargo.toml").is_file() {
+        return Err(Failure::Io(format!(
+            "`{}` is not a crate: it has no Cargo.toml\n  = help: to create one, run `mcpgen new SPEC --out DIR`",
+            krate.root.display()
+        )));
+    }
     let (loaded, plan) = krate.plan(&record, force, report)?;
     let name = &loaded.spec.server.name;
     let root = krate.root.display();
@@ -234,7 +240,7 @@ pub fn stubs(dir: Option<&Path>, dry_run: bool, report: Report) -> Result<(), Fa
         .collect();
     if !stale.is_empty() || !plan.refusals.is_empty() {
         return Err(Failure::Io(format!(
-            "the generated files are not what {record} gives now ({}), so stubs for it would not match the crate's `Handler` trait\n  \
+            "the generated files are not what {record} gives now ({}), so stubs would not match the crate's `Handler` trait\n  \
              = help: run `mcpgen generate{}` first",
             if stale.is_empty() {
                 "they were edited".to_owned()

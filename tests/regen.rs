@@ -546,6 +546,18 @@ fn the_crate_is_found_and_its_spec_recorded() {
     );
     assert_contains(&err, "--spec PATH");
 
+    // With a spec, it still will not write a crate into a plain directory.
+    let output = mcpgen()
+        .arg("generate")
+        .arg("--spec")
+        .arg(&project.spec)
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    let (_, err) = expect(output, 2);
+    assert_contains(&err, "is not a crate: it has no Cargo.toml");
+    assert!(fs::read_dir(elsewhere.path()).unwrap().next().is_none());
+
     // `new` into an existing crate points to `generate`.
     let (_, err) = expect(
         mcpgen()
