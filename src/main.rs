@@ -2,14 +2,20 @@
 //!
 //! The pipeline, one module per stage: [`parse`] the spec, [`validate`] it,
 //! build the [`model`], [`render`] the templates, [`write`] the files.
+//! [`regen`] runs it again on a crate as its spec changes, keeping the
+//! user's code.
 
 mod diagnostic;
+mod lock;
+mod manifest;
 mod model;
 mod parse;
+mod regen;
 mod render;
 mod schema;
 mod source_map;
 mod spec;
+mod stubs;
 mod validate;
 mod write;
 
@@ -25,9 +31,9 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     diagnostic::{Diagnostic, Path as SpecPath},
-    render::{File, Owner},
+    lock::LOCK_FILE,
+    render::File,
     source_map::SourceMap,
-    write::Outcome,
 };
 
 /// Generate a complete Rust MCP server crate from a YAML spec.
@@ -68,7 +74,8 @@ enum Command {
     /// Create a new server crate from a spec.
     ///
     /// Files that mcpgen owns carry an `@generated` header. Files that you own
-    /// (src/handlers.rs, Cargo.toml, README.md) are written only when missing.
+    /// (src/handlers.rs, README.md) are written only when missing. Cargo.toml
+    /// is yours but for the entries mcpgen owns. mcpgen.lock records the spec.
     New {
         /// The spec file, e.g. specs/notes.yaml.
         spec: PathBuf,
@@ -80,10 +87,53 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Regenerate a crate from its spec, keeping every edit of yours.
+    ///
+    /// Rewrites the `@generated` files and updates the Cargo.toml entries
+    /// that mcpgen owns; never touches src/handlers.rs or other files of
+    /// yours. Refuses, naming the file, if a generated file was edited by
+    /// hand. Then names the methods that src/handlers.rs lacks or no longer
+    /// needs.
+    #[command(visible_alias = "update")]
+    Generate {
+        /// The crate [default: the one around the current directory]
+        crate_dir: Option<PathBuf>,
+        /// Regenerate from this spec, and record it in mcpgen.lock
+        /// [default: the spec that mcpgen.lock records]
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Overwrite hand edits of generated files, and let the spec win
+        /// conflicts in Cargo.toml.
+        #[arg(long)]
+        force: bool,
+        /// Show which files would change, and how, as a diff; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Append a stub for each method that src/handlers.rs lacks.
+    ///
+    /// Inserts them before the closing brace of `impl Handler for ...`,
+    /// leaving every other byte of the file as it was.
+    Stubs {
+        /// The crate [default: the one around the current directory]
+        crate_dir: Option<PathBuf>,
+        /// Show the stubs as a diff; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Validate a spec and report every problem; write nothing.
+    ///
+    /// With `--frozen`, also fail if a crate's generated files are not what
+    /// its spec gives now, showing the difference: a guard against drift in
+    /// CI.
     Check {
-        /// The spec file, e.g. specs/notes.yaml.
-        spec: PathBuf,
+        /// A spec file, or a crate directory to check its spec
+        /// [default: the crate around the current directory]
+        path: Option<PathBuf>,
+        /// Fail if the generated files are not what the spec gives. With a
+        /// spec, checks the crate around the current directory against it.
+        #[arg(long)]
+        frozen: bool,
     },
     /// Write a starter spec, ready for `mcpgen new`.
     Init {
@@ -108,7 +158,8 @@ enum Example {
     Notes,
 }
 
-/// Exit codes: 0 for success, 1 for an invalid spec, 2 for bad usage or I/O.
+/// Exit codes: 0 for success; 1 for an invalid spec, or a crate that is not
+/// what its spec gives; 2 for bad usage, I/O, or a refusal to overwrite edits.
 const EXIT_INVALID_SPEC: u8 = 1;
 const EXIT_USAGE_OR_IO: u8 = 2;
 
@@ -123,7 +174,26 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::New { spec, out, force } => new(&spec, out, force, format),
-        Command::Check { spec } => check(&spec, format),
+        Command::Generate {
+            crate_dir,
+            spec,
+            force,
+            dry_run,
+        } => regen::generate(
+            crate_dir.as_deref(),
+            spec.as_deref(),
+            force,
+            dry_run,
+            format,
+        ),
+        Command::Stubs { crate_dir, dry_run } => {
+            regen::stubs(crate_dir.as_deref(), dry_run, format)
+        }
+        Command::Check { path, frozen } => match path {
+            Some(spec) if is_spec(&spec) && !frozen => check(&spec, format),
+            Some(spec) if is_spec(&spec) => regen::check(None, Some(&spec), true, format),
+            dir => regen::check(dir.as_deref(), None, frozen, format),
+        },
         Command::Init { dir, example } => init(dir.unwrap_or_else(|| PathBuf::from(".")), example),
         Command::Schema => {
             print!("{}", schema::json());
@@ -132,7 +202,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::InvalidSpec) => ExitCode::from(EXIT_INVALID_SPEC),
+        Err(Failure::InvalidSpec | Failure::Drift) => ExitCode::from(EXIT_INVALID_SPEC),
         Err(Failure::Io(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(EXIT_USAGE_OR_IO)
@@ -143,12 +213,23 @@ fn main() -> ExitCode {
 enum Failure {
     /// Diagnostics were printed already.
     InvalidSpec,
+    /// A crate is not what its spec gives; the difference was printed.
+    Drift,
     Io(String),
+}
+
+/// Whether a `check` argument names a spec rather than a crate.
+fn is_spec(path: &Path) -> bool {
+    let crate_file = path
+        .file_name()
+        .is_some_and(|name| name == LOCK_FILE || name == "Cargo.toml");
+    !path.is_dir() && !crate_file
 }
 
 /// A spec that passed every stage up to rendering.
 struct Loaded {
     spec: spec::Spec,
+    model: model::Model,
     files: Vec<File>,
 }
 
@@ -238,7 +319,7 @@ fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
     let model = model::build(&spec, &spec_file, &files);
     let files = render::render(&model, seed.as_deref())
         .map_err(|error| Failure::Io(format!("internal error: a template failed: {error:?}")))?;
-    Ok(Loaded { spec, files })
+    Ok(Loaded { spec, model, files })
 }
 
 fn check(path: &Path, format: Report) -> Result<(), Failure> {
@@ -259,25 +340,14 @@ fn new(path: &Path, out: Option<PathBuf>, force: bool, format: Report) -> Result
     let loaded = load(path, format)?;
     let name = &loaded.spec.server.name;
     let dir = out.unwrap_or_else(|| PathBuf::from(name));
-    let written =
-        write::write(&dir, &loaded.files, force).map_err(|e| Failure::Io(e.to_string()))?;
+    let changes = regen::create(path, &dir, &loaded, force)?;
 
     println!(
         "Created `{name}` in {} from {}",
         dir.display(),
         path.display()
     );
-    for ((file, outcome), rendered) in written.iter().zip(&loaded.files) {
-        let relative = file.strip_prefix(&dir).unwrap_or(file).display();
-        let note = match (outcome, rendered.owner) {
-            (Outcome::Kept, _) => "kept: yours",
-            (Outcome::Unchanged, _) => "unchanged",
-            (Outcome::Updated, _) => "updated",
-            (Outcome::Created, Owner::User) => "created: yours to edit",
-            (Outcome::Created, Owner::Mcpgen) => "created",
-        };
-        println!("  {relative:<18} {note}");
-    }
+    regen::print_changes(&changes, false);
 
     let absolute = fs::canonicalize(&dir).unwrap_or(dir.clone());
     let binary = absolute.join("target").join("release").join(name);

@@ -363,6 +363,8 @@ pub struct Method {
     pub params: Vec<String>,
     /// The `Ok` type of the method's result.
     pub returns: String,
+    /// What it serves: "tool", "resource", "template", "prompt" or "completion".
+    pub kind: &'static str,
     pub too_many_arguments: bool,
 }
 
@@ -1062,6 +1064,7 @@ fn methods(
         }
         let params = tool.signature.clone();
         methods.push(Method {
+            kind: "tool",
             ident: tool.ident.clone(),
             doc,
             too_many_arguments: params.len() > 6,
@@ -1075,6 +1078,7 @@ fn methods(
         .filter(|r| r.text.is_none() && r.file.is_none())
     {
         methods.push(Method {
+            kind: "resource",
             ident: ident::snake(&resource.name),
             doc: described(
                 resource.description.as_deref(),
@@ -1092,6 +1096,7 @@ fn methods(
             .map(|v| format!("{}: {}", v.ident, v.ty))
             .collect();
         methods.push(Method {
+            kind: "template",
             ident: template.method.clone(),
             doc: described(
                 spec.description.as_deref(),
@@ -1115,6 +1120,7 @@ fn methods(
             .map(|f| format!("{}: {}", f.ident, f.ty))
             .collect();
         methods.push(Method {
+            kind: "prompt",
             ident: prompt.ident.clone(),
             doc: described(
                 spec.description.as_deref(),
@@ -1131,6 +1137,7 @@ fn methods(
     for completion in completions {
         if let Some(method) = &completion.method {
             methods.push(Method {
+                kind: "completion",
                 ident: method.clone(),
                 doc: doc_lines(&format!(
                     "Offers values for {} of {} that start with `prefix`.",
