@@ -321,9 +321,11 @@ pub fn field_checks(
                 needs,
             );
             if !item_checks.is_empty() {
+                // `self.tags.iter()`, not `&self.tags.iter()`: the method call
+                // binds tighter than `&`.
                 checks.push(format!(
                     "for (i, item) in {}.iter().enumerate() {{\nlet at = format!(\"{{}}[{{i}}]\", path(at, {name}));\n{}\n}}",
-                    access.reference,
+                    access.copy.trim_start_matches('*'),
                     item_checks.join("\n")
                 ));
             }
@@ -403,7 +405,9 @@ fn value_checks(
             ));
         }
         ParamType::Object(type_name) if objects_with_checks(type_name) => {
-            checks.push(format!("{reference}.check(&path({at}, {name}))?;"));
+            // `self.address.check(..)`: a leading `&` would apply to the result.
+            let receiver = reference.trim_start_matches('&');
+            checks.push(format!("{receiver}.check(&path({at}, {name}))?;"));
         }
         _ => {}
     }
