@@ -7,7 +7,7 @@ pub mod rust;
 pub mod types;
 pub mod uri_template;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine;
 use serde::Serialize;
@@ -372,6 +372,7 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         enums: Vec::new(),
         needs: CheckNeeds::default(),
         checked_types: HashMap::new(),
+        inputs: input_types(spec),
     };
     let mut structs: Vec<Struct> = spec.types.iter().map(|t| builder.named_type(t)).collect();
     let tools: Vec<Tool> = spec
@@ -504,6 +505,8 @@ struct Builder<'a> {
     needs: CheckNeeds,
     /// Whether each named type has constraints anywhere inside it.
     checked_types: HashMap<String, bool>,
+    /// The named types that tool parameters hold, and so need checks.
+    inputs: HashSet<String>,
 }
 
 /// The Rust name of a named type.
@@ -514,7 +517,15 @@ pub fn type_name(name: &str) -> String {
 impl Builder<'_> {
     fn named_type(&mut self, spec: &TypeSpec) -> Struct {
         let name = type_name(&spec.name);
-        let fields = self.fields(&spec.fields, &name);
+        // A type that only tools return is never checked: a `check` method
+        // and its helpers would be dead code.
+        let is_input = self.inputs.contains(&spec.name);
+        let needs = (!is_input).then(|| std::mem::take(&mut self.needs));
+        let mut fields = self.fields(&spec.fields, &name);
+        if let Some(needs) = needs {
+            self.needs = needs;
+            fields.1.clear();
+        }
         self.checked_types
             .insert(spec.name.clone(), !fields.1.is_empty());
         Struct {
@@ -676,6 +687,32 @@ impl Builder<'_> {
             ParamType::Array(item) => format!("Vec<{}>", self.rust_type(item, enum_name, param)),
         }
     }
+}
+
+/// The named types that tool parameters hold, directly or inside other types.
+fn input_types(spec: &Spec) -> HashSet<String> {
+    let named = |param: &ParamSpec| {
+        let ty = match &param.items {
+            Some(items) => items.ty.clone(),
+            None => param.ty.clone(),
+        };
+        ty.filter(|ty| spec.types.iter().any(|t| &t.name == ty))
+    };
+    let mut inputs = HashSet::new();
+    let mut stack: Vec<String> = spec
+        .tools
+        .iter()
+        .flat_map(|tool| &tool.params)
+        .filter_map(named)
+        .collect();
+    while let Some(name) = stack.pop() {
+        if let Some(ty) = spec.types.iter().find(|t| t.name == name)
+            && inputs.insert(name)
+        {
+            stack.extend(ty.fields.iter().filter_map(named));
+        }
+    }
+    inputs
 }
 
 /// Whether a named type has constraints anywhere inside it. Types are
