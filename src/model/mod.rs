@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::spec::{ParamSpec, PromptSpec, SettingSpec, Spec, ToolSpec, TypeSpec};
 use rust::{FormatPart, doc_lines, format_literal, string_literal};
-use types::{CheckNeeds, default_expr, field_checks, schema_items};
+use types::{CheckNeeds, default_expr, field_checks, schema_items, var_checks};
 pub use types::{ParamType, param_type};
 
 /// The placeholder a path setting's default may start with: the user's data
@@ -299,6 +299,8 @@ pub struct Template {
     pub const_name: String,
     pub parts: Vec<TemplatePart>,
     pub vars: Vec<TemplateVar>,
+    /// Statements that check the variables' constraints.
+    pub checks: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -381,7 +383,11 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         .map(|t| builder.tool(t, &mut structs))
         .collect();
     let resources: Vec<Resource> = spec.resources.iter().map(|r| resource(r, files)).collect();
-    let templates: Vec<Template> = spec.resource_templates.iter().map(template).collect();
+    let templates: Vec<Template> = spec
+        .resource_templates
+        .iter()
+        .map(|t| template(t, &mut builder.needs))
+        .collect();
     let prompts: Vec<Prompt> = spec
         .prompts
         .iter()
@@ -800,8 +806,17 @@ pub fn is_text(mime: &str) -> bool {
         )
 }
 
-fn template(template: &crate::spec::ResourceTemplateSpec) -> Template {
+fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds) -> Template {
     let parts = uri_template::parse(&template.uri_template).expect("validated");
+    let owner = format!("{}_template", template.name);
+    let checks = template
+        .params
+        .iter()
+        .flat_map(|param| {
+            let ty = param_type(param, &[]).expect("validated");
+            var_checks(param, &ty, &ident::snake(&param.name), &owner, needs)
+        })
+        .collect();
     let vars = uri_template::vars(&parts)
         .into_iter()
         .map(|name| {
@@ -844,6 +859,7 @@ fn template(template: &crate::spec::ResourceTemplateSpec) -> Template {
             })
             .collect(),
         vars,
+        checks,
     }
 }
 

@@ -350,6 +350,36 @@ pub fn field_checks(
     checks
 }
 
+/// The statements that check a URI template variable, once it is bound to
+/// `ident` with its type: a `String`, or an `i64` for an integer.
+pub fn var_checks(
+    param: &ParamSpec,
+    ty: &ParamType,
+    ident: &str,
+    owner: &str,
+    needs: &mut CheckNeeds,
+) -> Vec<String> {
+    let reference = format!("&{ident}");
+    let static_name = format!(
+        "{}_{}",
+        ident::screaming(owner),
+        ident::screaming(&param.name)
+    );
+    value_checks(
+        ty,
+        &param.rules(),
+        &Access {
+            reference: &reference,
+            copy: ident,
+        },
+        "\"\"",
+        &string_literal(&param.name),
+        &static_name,
+        &|_| false,
+        needs,
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn value_checks(
     ty: &ParamType,
