@@ -1042,3 +1042,64 @@ fn bookmarks_settings_come_from_flags_and_the_environment() {
         assert!(help.contains(text), "`{text}` in {help}");
     }
 }
+
+// A spec at the edges: one resource, served as bytes by a handler.
+
+#[test]
+fn a_single_dynamic_binary_resource_builds_lint_free_and_serves_a_blob() {
+    let dir = scratch();
+    std::fs::write(
+        dir.path().join("bytes.yaml"),
+        r#"mcpgen: 1
+server: { name: bytes-server, version: 0.1.0, description: Serves bytes. }
+handlers: bytes.rs
+resources:
+  - uri: bytes://all
+    name: all_bytes
+    description: Every byte value, in order.
+    mime_type: application/octet-stream
+    binary: true
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("bytes.rs"),
+        r#"use crate::{Error, Handler, Settings};
+
+pub struct App;
+
+impl Handler for App {
+    fn new(_settings: &Settings) -> Result<Self, Error> {
+        Ok(Self)
+    }
+
+    async fn all_bytes(&self) -> Result<Vec<u8>, Error> {
+        Ok((0..=255).collect())
+    }
+}
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("bytes-server");
+    common::mcpgen()
+        .arg("new")
+        .arg(dir.path().join("bytes.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let generated = Generated {
+        binary: common::build(&out, "bytes-server"),
+        dir: out,
+    };
+    assert_fmt_and_clippy(&generated);
+    let mut server = Server::start(&generated.binary, &[]);
+    let result = server.call("resources/read", json!({ "uri": "bytes://all" }));
+    let contents = &result["contents"][0];
+    assert_eq!(contents["mimeType"], "application/octet-stream");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(contents["blob"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(bytes, (0..=255).collect::<Vec<u8>>());
+    assert_eq!(read_error(&mut server, "bytes://none")["code"], -32002);
+}
