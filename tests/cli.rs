@@ -52,6 +52,24 @@ fn the_bundled_specs_are_valid() {
         .stdout(contains(
             "4 tools, 2 resources, 1 resource templates, 1 prompts",
         ));
+    for (spec, counts) in [
+        (
+            "units.yaml",
+            "3 tools, 2 resources, 0 resource templates, 1 prompts",
+        ),
+        (
+            "bookmarks.yaml",
+            "3 tools, 2 resources, 2 resource templates, 1 prompts",
+        ),
+    ] {
+        mcpgen()
+            .arg("check")
+            .arg("--deny-warnings")
+            .arg(repo().join("specs").join(spec))
+            .assert()
+            .success()
+            .stdout(contains(counts));
+    }
 }
 
 #[test]

@@ -7,14 +7,14 @@ pub mod rust;
 pub mod types;
 pub mod uri_template;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine;
 use serde::Serialize;
 
 use crate::spec::{ParamSpec, PromptSpec, SettingSpec, Spec, ToolSpec, TypeSpec};
 use rust::{FormatPart, doc_lines, format_literal, string_literal};
-use types::{CheckNeeds, default_expr, field_checks, schema_items};
+use types::{CheckNeeds, default_expr, field_checks, schema_items, var_checks};
 pub use types::{ParamType, param_type};
 
 /// The placeholder a path setting's default may start with: the user's data
@@ -303,6 +303,8 @@ pub struct Template {
     pub const_name: String,
     pub parts: Vec<TemplatePart>,
     pub vars: Vec<TemplateVar>,
+    /// Statements that check the variables' constraints.
+    pub checks: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -378,6 +380,7 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         enums: Vec::new(),
         needs: CheckNeeds::default(),
         checked_types: HashMap::new(),
+        inputs: input_types(spec),
     };
     let mut structs: Vec<Struct> = spec.types.iter().map(|t| builder.named_type(t)).collect();
     let tools: Vec<Tool> = spec
@@ -386,7 +389,11 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         .map(|t| builder.tool(t, &mut structs))
         .collect();
     let resources: Vec<Resource> = spec.resources.iter().map(|r| resource(r, files)).collect();
-    let templates: Vec<Template> = spec.resource_templates.iter().map(template).collect();
+    let templates: Vec<Template> = spec
+        .resource_templates
+        .iter()
+        .map(|t| template(t, &mut builder.needs))
+        .collect();
     let prompts: Vec<Prompt> = spec
         .prompts
         .iter()
@@ -510,6 +517,8 @@ struct Builder<'a> {
     needs: CheckNeeds,
     /// Whether each named type has constraints anywhere inside it.
     checked_types: HashMap<String, bool>,
+    /// The named types that tool parameters hold, and so need checks.
+    inputs: HashSet<String>,
 }
 
 /// The Rust name of a named type.
@@ -520,7 +529,15 @@ pub fn type_name(name: &str) -> String {
 impl Builder<'_> {
     fn named_type(&mut self, spec: &TypeSpec) -> Struct {
         let name = type_name(&spec.name);
-        let fields = self.fields(&spec.fields, &name);
+        // A type that only tools return is never checked: a `check` method
+        // and its helpers would be dead code.
+        let is_input = self.inputs.contains(&spec.name);
+        let needs = (!is_input).then(|| std::mem::take(&mut self.needs));
+        let mut fields = self.fields(&spec.fields, &name);
+        if let Some(needs) = needs {
+            self.needs = needs;
+            fields.1.clear();
+        }
         self.checked_types
             .insert(spec.name.clone(), !fields.1.is_empty());
         Struct {
@@ -690,6 +707,32 @@ impl Builder<'_> {
     }
 }
 
+/// The named types that tool parameters hold, directly or inside other types.
+fn input_types(spec: &Spec) -> HashSet<String> {
+    let named = |param: &ParamSpec| {
+        let ty = match &param.items {
+            Some(items) => items.ty.clone(),
+            None => param.ty.clone(),
+        };
+        ty.filter(|ty| spec.types.iter().any(|t| &t.name == ty))
+    };
+    let mut inputs = HashSet::new();
+    let mut stack: Vec<String> = spec
+        .tools
+        .iter()
+        .flat_map(|tool| &tool.params)
+        .filter_map(named)
+        .collect();
+    while let Some(name) = stack.pop() {
+        if let Some(ty) = spec.types.iter().find(|t| t.name == name)
+            && inputs.insert(name)
+        {
+            stack.extend(ty.fields.iter().filter_map(named));
+        }
+    }
+    inputs
+}
+
 /// Whether a named type has constraints anywhere inside it. Types are
 /// built in declaration order; a type used before it is declared is
 /// looked at directly.
@@ -784,8 +827,17 @@ pub fn is_text(mime: &str) -> bool {
         )
 }
 
-fn template(template: &crate::spec::ResourceTemplateSpec) -> Template {
+fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds) -> Template {
     let parts = uri_template::parse(&template.uri_template).expect("validated");
+    let owner = format!("{}_template", template.name);
+    let checks = template
+        .params
+        .iter()
+        .flat_map(|param| {
+            let ty = param_type(param, &[]).expect("validated");
+            var_checks(param, &ty, &ident::snake(&param.name), &owner, needs)
+        })
+        .collect();
     let vars = uri_template::vars(&parts)
         .into_iter()
         .map(|name| {
@@ -828,6 +880,7 @@ fn template(template: &crate::spec::ResourceTemplateSpec) -> Template {
             })
             .collect(),
         vars,
+        checks,
     }
 }
 

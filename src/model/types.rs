@@ -321,9 +321,11 @@ pub fn field_checks(
                 needs,
             );
             if !item_checks.is_empty() {
+                // `self.tags.iter()`, not `&self.tags.iter()`: the method call
+                // binds tighter than `&`.
                 checks.push(format!(
                     "for (i, item) in {}.iter().enumerate() {{\nlet at = format!(\"{{}}[{{i}}]\", path(at, {name}));\n{}\n}}",
-                    access.reference,
+                    access.copy.trim_start_matches('*'),
                     item_checks.join("\n")
                 ));
             }
@@ -346,6 +348,36 @@ pub fn field_checks(
         )];
     }
     checks
+}
+
+/// The statements that check a URI template variable, once it is bound to
+/// `ident` with its type: a `String`, or an `i64` for an integer.
+pub fn var_checks(
+    param: &ParamSpec,
+    ty: &ParamType,
+    ident: &str,
+    owner: &str,
+    needs: &mut CheckNeeds,
+) -> Vec<String> {
+    let reference = format!("&{ident}");
+    let static_name = format!(
+        "{}_{}",
+        ident::screaming(owner),
+        ident::screaming(&param.name)
+    );
+    value_checks(
+        ty,
+        &param.rules(),
+        &Access {
+            reference: &reference,
+            copy: ident,
+        },
+        "\"\"",
+        &string_literal(&param.name),
+        &static_name,
+        &|_| false,
+        needs,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -403,7 +435,9 @@ fn value_checks(
             ));
         }
         ParamType::Object(type_name) if objects_with_checks(type_name) => {
-            checks.push(format!("{reference}.check(&path({at}, {name}))?;"));
+            // `self.address.check(..)`: a leading `&` would apply to the result.
+            let receiver = reference.trim_start_matches('&');
+            checks.push(format!("{receiver}.check(&path({at}, {name}))?;"));
         }
         _ => {}
     }
