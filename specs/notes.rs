@@ -135,6 +135,12 @@ impl Handler for App {
             .optional()?;
         Ok(content.unwrap_or_else(|| format!("Note '{name}' not found.")))
     }
+
+    async fn complete_note_name(&self, prefix: String) -> Result<Vec<String>, Error> {
+        let mut names = self.names()?;
+        names.retain(|name| name.starts_with(&prefix));
+        Ok(names)
+    }
 }
 
 impl App {

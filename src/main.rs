@@ -2,18 +2,27 @@
 //!
 //! The pipeline, one module per stage: [`parse`] the spec, [`validate`] it,
 //! build the [`model`], [`render`] the templates, [`write`] the files.
+//! [`regen`] runs it again on a crate as its spec changes, keeping the
+//! user's code.
 
 mod diagnostic;
+mod lock;
+mod manifest;
 mod model;
 mod parse;
+mod regen;
 mod render;
+mod schema;
 mod source_map;
 mod spec;
+mod stubs;
 mod validate;
 mod write;
 
 use std::{
+    collections::HashMap,
     fs,
+    io::IsTerminal,
     path::{Path, PathBuf},
     process::ExitCode,
 };
@@ -22,9 +31,9 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     diagnostic::{Diagnostic, Path as SpecPath},
-    render::{File, Owner},
+    lock::LOCK_FILE,
+    render::File,
     source_map::SourceMap,
-    write::Outcome,
 };
 
 /// Generate a complete Rust MCP server crate from a YAML spec.
@@ -36,8 +45,28 @@ use crate::{
 #[derive(Debug, Parser)]
 #[command(version, propagate_version = true)]
 struct Cli {
+    /// How to print spec errors and warnings: for people, or one JSON object
+    /// per line for editors and CI.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Treat warnings (lints) as errors.
+    #[arg(long, global = true)]
+    deny_warnings: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How diagnostics are reported.
+#[derive(Debug, Clone, Copy)]
+struct Report {
+    format: MessageFormat,
+    deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,7 +74,8 @@ enum Command {
     /// Create a new server crate from a spec.
     ///
     /// Files that mcpgen owns carry an `@generated` header. Files that you own
-    /// (src/handlers.rs, Cargo.toml, README.md) are written only when missing.
+    /// (src/handlers.rs, README.md) are written only when missing. Cargo.toml
+    /// is yours but for the entries mcpgen owns. mcpgen.lock records the spec.
     New {
         /// The spec file, e.g. specs/notes.yaml.
         spec: PathBuf,
@@ -57,26 +87,122 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Validate a spec and report every problem; write nothing.
-    Check {
-        /// The spec file, e.g. specs/notes.yaml.
-        spec: PathBuf,
+    /// Regenerate a crate from its spec, keeping every edit of yours.
+    ///
+    /// Rewrites the `@generated` files and updates the Cargo.toml entries
+    /// that mcpgen owns; never touches src/handlers.rs or other files of
+    /// yours. Refuses, naming the file, if a generated file was edited by
+    /// hand. Then names the methods that src/handlers.rs lacks or no longer
+    /// needs.
+    #[command(visible_alias = "update")]
+    Generate {
+        /// The crate [default: the one around the current directory]
+        crate_dir: Option<PathBuf>,
+        /// Regenerate from this spec, and record it in mcpgen.lock
+        /// [default: the spec that mcpgen.lock records]
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Overwrite hand edits of generated files, and let the spec win
+        /// conflicts in Cargo.toml.
+        #[arg(long)]
+        force: bool,
+        /// Show which files would change, and how, as a diff; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
+    /// Append a stub for each method that src/handlers.rs lacks.
+    ///
+    /// Inserts them before the closing brace of `impl Handler for ...`,
+    /// leaving every other byte of the file as it was.
+    Stubs {
+        /// The crate [default: the one around the current directory]
+        crate_dir: Option<PathBuf>,
+        /// Show the stubs as a diff; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Validate a spec and report every problem; write nothing.
+    ///
+    /// With `--frozen`, also fail if a crate's generated files are not what
+    /// its spec gives now, showing the difference: a guard against drift in
+    /// CI.
+    Check {
+        /// A spec file, or a crate directory to check its spec
+        /// [default: the crate around the current directory]
+        path: Option<PathBuf>,
+        /// Fail if the generated files are not what the spec gives. With a
+        /// spec, checks the crate around the current directory against it.
+        #[arg(long)]
+        frozen: bool,
+    },
+    /// Write a starter spec, ready for `mcpgen new`.
+    Init {
+        /// The directory to write into [default: the current directory]
+        dir: Option<PathBuf>,
+        /// `minimal`: one commented tool, resource and prompt; `notes`: the
+        /// notes server, with its handlers.
+        #[arg(long, value_enum, default_value_t = Example::Minimal)]
+        example: Example,
+    },
+    /// Print the JSON Schema of the spec format, for editors and CI.
+    ///
+    /// Point a spec at it with a first line such as
+    /// `# yaml-language-server: $schema=mcpgen.schema.json` to get
+    /// completion and validation in VS Code and other editors.
+    Schema,
 }
 
-/// Exit codes: 0 for success, 1 for an invalid spec, 2 for bad usage or I/O.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Example {
+    Minimal,
+    Notes,
+}
+
+/// Exit codes: 0 for success; 1 for an invalid spec, or a crate that is not
+/// what its spec gives; 2 for bad usage, I/O, or a refusal to overwrite edits.
 const EXIT_INVALID_SPEC: u8 = 1;
 const EXIT_USAGE_OR_IO: u8 = 2;
 
+/// The largest file a spec may embed as a resource.
+const MAX_EMBEDDED_FILE: usize = 1 << 20;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let format = Report {
+        format: cli.message_format,
+        deny_warnings: cli.deny_warnings,
+    };
     let result = match cli.command {
-        Command::New { spec, out, force } => new(&spec, out, force),
-        Command::Check { spec } => check(&spec),
+        Command::New { spec, out, force } => new(&spec, out, force, format),
+        Command::Generate {
+            crate_dir,
+            spec,
+            force,
+            dry_run,
+        } => regen::generate(
+            crate_dir.as_deref(),
+            spec.as_deref(),
+            force,
+            dry_run,
+            format,
+        ),
+        Command::Stubs { crate_dir, dry_run } => {
+            regen::stubs(crate_dir.as_deref(), dry_run, format)
+        }
+        Command::Check { path, frozen } => match path {
+            Some(spec) if is_spec(&spec) && !frozen => check(&spec, format),
+            Some(spec) if is_spec(&spec) => regen::check(None, Some(&spec), true, format),
+            dir => regen::check(dir.as_deref(), None, frozen, format),
+        },
+        Command::Init { dir, example } => init(dir.unwrap_or_else(|| PathBuf::from(".")), example),
+        Command::Schema => {
+            print!("{}", schema::json());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::InvalidSpec) => ExitCode::from(EXIT_INVALID_SPEC),
+        Err(Failure::InvalidSpec | Failure::Drift) => ExitCode::from(EXIT_INVALID_SPEC),
         Err(Failure::Io(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(EXIT_USAGE_OR_IO)
@@ -87,74 +213,117 @@ fn main() -> ExitCode {
 enum Failure {
     /// Diagnostics were printed already.
     InvalidSpec,
+    /// A crate is not what its spec gives; the difference was printed.
+    Drift,
     Io(String),
+}
+
+/// Whether a `check` argument names a spec rather than a crate.
+fn is_spec(path: &Path) -> bool {
+    let crate_file = path
+        .file_name()
+        .is_some_and(|name| name == LOCK_FILE || name == "Cargo.toml");
+    !path.is_dir() && !crate_file
 }
 
 /// A spec that passed every stage up to rendering.
 struct Loaded {
     spec: spec::Spec,
+    model: model::Model,
     files: Vec<File>,
 }
 
 /// Runs parse → validate → model → render, printing diagnostics.
-fn load(path: &Path) -> Result<Loaded, Failure> {
+fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
     let source = fs::read_to_string(path)
         .map_err(|error| Failure::Io(format!("cannot read `{}`: {error}", path.display())))?;
     let shown = path.display().to_string();
     let map = SourceMap::new(&source);
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let Report {
+        format,
+        deny_warnings,
+    } = report_as;
+    let is_fatal = |d: &Diagnostic| d.is_error() || deny_warnings;
     let report = |diagnostics: &[Diagnostic]| {
         for diagnostic in diagnostics {
-            eprintln!("{}", diagnostic.render(&shown, &map));
+            match format {
+                MessageFormat::Human => {
+                    eprintln!("{}", diagnostic.render(&shown, &source, &map, color))
+                }
+                MessageFormat::Json => eprintln!("{}", diagnostic.to_json(&shown, &map)),
+            }
         }
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        if errors > 0 {
+        let warnings = diagnostics.len() - errors;
+        if format == MessageFormat::Human && !diagnostics.is_empty() {
+            let verdict = if diagnostics.iter().any(is_fatal) {
+                "error: could not use"
+            } else {
+                "warning: checked"
+            };
             eprintln!(
-                "error: `{shown}` is not a valid spec: {errors} error{}",
-                if errors == 1 { "" } else { "s" }
+                "{verdict} `{shown}`: {}",
+                diagnostic::summary(errors, warnings)
             );
         }
     };
 
-    let spec = parse::parse(&source).map_err(|diagnostics| {
+    let parsed = parse::parse(&source);
+    let mut diagnostics = parsed.errors;
+    let Some(spec) = parsed.spec else {
         report(&diagnostics);
-        Failure::InvalidSpec
-    })?;
-    let mut diagnostics = validate::validate(&spec);
-    let seed = match &spec.handlers {
-        None => None,
-        Some(file) => {
-            let seed_path = path.parent().unwrap_or(Path::new(".")).join(file);
-            match fs::read_to_string(&seed_path) {
-                Ok(seed) => Some(seed),
-                Err(error) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            SpecPath::root().key("handlers"),
-                            format!("cannot read the handlers file `{file}`: {error}"),
-                        )
-                        .with_help("give a path relative to the spec file"),
-                    );
-                    None
-                }
-            }
+        return Err(Failure::InvalidSpec);
+    };
+    diagnostics.extend(validate::validate(&spec));
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut read = |file: &str, at: SpecPath, what: &str| match fs::read(base.join(file)) {
+        Ok(bytes) if bytes.len() > MAX_EMBEDDED_FILE => {
+            diagnostics.push(
+                Diagnostic::error(at, format!("the {what} `{file}` is over 1 MiB"))
+                    .with_help("serve large content from a handler instead"),
+            );
+            None
+        }
+        Ok(bytes) => Some(bytes),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(at, format!("cannot read the {what} `{file}`: {error}"))
+                    .with_help("give a path relative to the spec file"),
+            );
+            None
         }
     };
+    let seed = spec.handlers.as_deref().and_then(|file| {
+        let bytes = read(file, SpecPath::root().key("handlers"), "handlers file")?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    });
+    let mut files = HashMap::new();
+    for (i, resource) in spec.resources.iter().enumerate() {
+        if let Some(file) = &resource.file {
+            let at = SpecPath::root().key("resources").index(i).key("file");
+            if let Some(bytes) = read(file, at, "resource file") {
+                files.insert(file.clone(), bytes);
+            }
+        }
+    }
     report(&diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    if diagnostics.iter().any(is_fatal) {
         return Err(Failure::InvalidSpec);
     }
 
     let spec_file = path
         .file_name()
         .map_or_else(|| shown.clone(), |name| name.to_string_lossy().into_owned());
-    let model = model::build(&spec, &spec_file);
+    let model = model::build(&spec, &spec_file, &files);
     let files = render::render(&model, seed.as_deref())
         .map_err(|error| Failure::Io(format!("internal error: a template failed: {error:?}")))?;
-    Ok(Loaded { spec, files })
+    Ok(Loaded { spec, model, files })
 }
 
-fn check(path: &Path) -> Result<(), Failure> {
-    let loaded = load(path)?;
+fn check(path: &Path, format: Report) -> Result<(), Failure> {
+    let loaded = load(path, format)?;
     let spec = &loaded.spec;
     println!(
         "`{}` is valid: {} tools, {} resources, {} resource templates, {} prompts",
@@ -167,29 +336,18 @@ fn check(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn new(path: &Path, out: Option<PathBuf>, force: bool) -> Result<(), Failure> {
-    let loaded = load(path)?;
+fn new(path: &Path, out: Option<PathBuf>, force: bool, format: Report) -> Result<(), Failure> {
+    let loaded = load(path, format)?;
     let name = &loaded.spec.server.name;
     let dir = out.unwrap_or_else(|| PathBuf::from(name));
-    let written =
-        write::write(&dir, &loaded.files, force).map_err(|e| Failure::Io(e.to_string()))?;
+    let changes = regen::create(path, &dir, &loaded, force)?;
 
     println!(
         "Created `{name}` in {} from {}",
         dir.display(),
         path.display()
     );
-    for ((file, outcome), rendered) in written.iter().zip(&loaded.files) {
-        let relative = file.strip_prefix(&dir).unwrap_or(file).display();
-        let note = match (outcome, rendered.owner) {
-            (Outcome::Kept, _) => "kept: yours",
-            (Outcome::Unchanged, _) => "unchanged",
-            (Outcome::Updated, _) => "updated",
-            (Outcome::Created, Owner::User) => "created: yours to edit",
-            (Outcome::Created, Owner::Mcpgen) => "created",
-        };
-        println!("  {relative:<18} {note}");
-    }
+    regen::print_changes(&changes, false);
 
     let absolute = fs::canonicalize(&dir).unwrap_or(dir.clone());
     let binary = absolute.join("target").join("release").join(name);
@@ -219,5 +377,44 @@ fn new(path: &Path, out: Option<PathBuf>, force: bool) -> Result<(), Failure> {
         );
         println!("    and connect HTTP clients, e.g. in .mcp.json: {config}");
     }
+    Ok(())
+}
+
+fn init(dir: PathBuf, example: Example) -> Result<(), Failure> {
+    let files: &[(&str, &str)] = match example {
+        Example::Minimal => &[("server.yaml", include_str!("../templates/init/server.yaml"))],
+        Example::Notes => &[
+            ("notes.yaml", include_str!("../specs/notes.yaml")),
+            ("notes.rs", include_str!("../specs/notes.rs")),
+        ],
+    };
+    let schema = schema::json();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .copied()
+        .chain([("mcpgen.schema.json", schema.as_str())])
+        .collect();
+    // Nothing is written unless every file can be; an identical file is fine.
+    for (name, contents) in &files {
+        let path = dir.join(name);
+        if path.exists() && fs::read_to_string(&path).ok().as_deref() != Some(*contents) {
+            return Err(Failure::Io(format!(
+                "`{}` exists already; mcpgen init never overwrites a file\n  = help: pick another directory",
+                path.display()
+            )));
+        }
+    }
+    fs::create_dir_all(&dir)
+        .map_err(|error| Failure::Io(format!("cannot create `{}`: {error}", dir.display())))?;
+    for (name, contents) in &files {
+        let path = dir.join(name);
+        fs::write(&path, contents)
+            .map_err(|error| Failure::Io(format!("cannot write `{}`: {error}", path.display())))?;
+        println!("  created {}", path.display());
+    }
+    let spec = dir.join(files[0].0);
+    println!();
+    println!("Next: edit {}, then", spec.display());
+    println!("  mcpgen new {}", spec.display());
     Ok(())
 }

@@ -12,23 +12,35 @@ use crate::{
     spec::{FORMAT_VERSION, ServerSpec, Spec},
 };
 
-const TOP_LEVEL_KEYS: &[&str] = &[
+pub const TOP_LEVEL_KEYS: &[&str] = &[
     "mcpgen",
     "server",
     "handlers",
     "dependencies",
     "settings",
+    "types",
     "tools",
     "resources",
     "resource_templates",
     "prompts",
 ];
 
-/// Parses spec source text. On failure, returns every problem found.
-pub fn parse(source: &str) -> Result<Spec, Vec<Diagnostic>> {
-    let document: Value = serde_yaml::from_str(source).map_err(|error| vec![yaml_error(&error)])?;
+/// What parsing found: every problem, and as much of the spec as could be
+/// read, so that validation can report its own problems in the same run.
+pub struct Parsed {
+    pub spec: Option<Spec>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Parses spec source text.
+pub fn parse(source: &str) -> Parsed {
+    let failed = |errors| Parsed { spec: None, errors };
+    let document: Value = match serde_yaml::from_str(source) {
+        Ok(document) => document,
+        Err(error) => return failed(vec![yaml_error(&error)]),
+    };
     let Value::Mapping(top) = document else {
-        return Err(vec![
+        return failed(vec![
             Diagnostic::error(Path::root(), "a spec must be a YAML mapping")
                 .with_help("start from `mcpgen init`, or see specs/notes.yaml"),
         ]);
@@ -84,25 +96,27 @@ pub fn parse(source: &str) -> Result<Spec, Vec<Diagnostic>> {
     let handlers = optional(&top, "handlers", &mut errors);
     let dependencies = optional(&top, "dependencies", &mut errors).unwrap_or_default();
     let settings = list(&top, "settings", &mut errors);
+    let types = list(&top, "types", &mut errors);
     let tools = list(&top, "tools", &mut errors);
     let resources = list(&top, "resources", &mut errors);
     let resource_templates = list(&top, "resource_templates", &mut errors);
     let prompts = list(&top, "prompts", &mut errors);
 
-    match (version, server) {
-        (Some(mcpgen), Some(server)) if errors.is_empty() => Ok(Spec {
-            mcpgen,
-            server,
-            handlers,
-            dependencies,
-            settings,
-            tools,
-            resources,
-            resource_templates,
-            prompts,
-        }),
-        _ => Err(errors),
+    let spec = server.map(|server| Spec {
+        server,
+        handlers,
+        dependencies,
+        settings,
+        types,
+        tools,
+        resources,
+        resource_templates,
+        prompts,
+    });
+    if version.is_none() {
+        return failed(errors);
     }
+    Parsed { spec, errors }
 }
 
 fn optional<T: DeserializeOwned>(
@@ -125,22 +139,59 @@ fn list<T: DeserializeOwned>(top: &Mapping, key: &str, errors: &mut Vec<Diagnost
             .collect(),
         Some(_) => {
             errors.push(
-                Diagnostic::error(path, format!("`{key}` must be a list")).with_help(format!(
-                    "write each entry on its own line, starting with `- `"
-                )),
+                Diagnostic::error(path, format!("`{key}` must be a list"))
+                    .with_help("write each entry on its own line, starting with `- `"),
             );
             Vec::new()
         }
     }
 }
 
+/// Reads one value. An unknown key is reported, dropped, and the value read
+/// again, so that its other problems are found in the same run.
 fn one<T: DeserializeOwned>(value: &Value, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<T> {
-    match serde_path_to_error::deserialize(value.clone()) {
-        Ok(item) => Some(item),
-        Err(error) => {
-            errors.push(shape_error(path, &error));
-            None
+    let mut value = value.clone();
+    loop {
+        match serde_path_to_error::deserialize(value.clone()) {
+            Ok(item) => return Some(item),
+            Err(error) => {
+                errors.push(shape_error(path, &error));
+                let unknown =
+                    parse_unknown_field(&error.inner().to_string()).map(|(key, _)| key.to_owned());
+                match unknown {
+                    Some(key) if remove_key(&mut value, error.path(), &key) => continue,
+                    _ => return None,
+                }
+            }
         }
+    }
+}
+
+/// Removes `key` from the mapping at `path` inside `value`.
+fn remove_key(value: &mut Value, path: &serde_path_to_error::Path, key: &str) -> bool {
+    let mut node = value;
+    let segments: Vec<_> = path.iter().collect();
+    // The path ends with the unknown key itself.
+    for segment in &segments[..segments.len().saturating_sub(1)] {
+        node = match (segment, node) {
+            (serde_path_to_error::Segment::Seq { index }, Value::Sequence(items)) => {
+                match items.get_mut(*index) {
+                    Some(item) => item,
+                    None => return false,
+                }
+            }
+            (serde_path_to_error::Segment::Map { key }, Value::Mapping(map)) => {
+                match map.get_mut(key.as_str()) {
+                    Some(item) => item,
+                    None => return false,
+                }
+            }
+            _ => return false,
+        };
+    }
+    match node {
+        Value::Mapping(map) => map.remove(key).is_some(),
+        _ => false,
     }
 }
 
@@ -158,7 +209,7 @@ fn shape_error(base: &Path, error: &serde_path_to_error::Error<serde_yaml::Error
     let message = error.inner().to_string();
     if let Some((unknown, expected)) = parse_unknown_field(&message) {
         let what = describe(base);
-        return unknown_key(&path.key(unknown), unknown, &what, &expected);
+        return unknown_key(&path, unknown, &what, &expected);
     }
     if let Some(field) = message
         .strip_prefix("missing field `")
@@ -211,6 +262,7 @@ fn describe(path: &Path) -> String {
     match list {
         Some("server") => "the `server` section",
         Some("settings") => "a setting",
+        Some("types") => "a type",
         Some("tools") => "a tool",
         Some("resources") => "a resource",
         Some("resource_templates") => "a resource template",

@@ -12,6 +12,9 @@ pub enum Owner {
     Mcpgen,
     /// The user: written once, when missing, and never overwritten.
     User,
+    /// Both: written whole once, then merged, mcpgen updating only the
+    /// entries it owns (Cargo.toml; see [`crate::manifest`]).
+    Shared,
 }
 
 /// A rendered file, relative to the crate root.
@@ -26,7 +29,7 @@ pub struct File {
 /// directory: (output path, template name, source, owner).
 #[rustfmt::skip]
 const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
-    ("Cargo.toml", "Cargo.toml", include_str!("../templates/Cargo.toml.tera"), Owner::User),
+    ("Cargo.toml", "Cargo.toml", include_str!("../templates/Cargo.toml.tera"), Owner::Shared),
     ("README.md", "README.md", include_str!("../templates/README.md.tera"), Owner::User),
     (".gitignore", ".gitignore", "/target\n", Owner::User),
     ("src/lib.rs", "lib.rs", include_str!("../templates/lib.rs.tera"), Owner::Mcpgen),
@@ -79,7 +82,7 @@ pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, t
 /// Formats Rust source with rustfmt, the formatter `cargo fmt` runs, so that
 /// generated code passes `cargo fmt --check`. Without rustfmt on the PATH,
 /// the code is still valid, only less tidy.
-fn rustfmt(source: String) -> String {
+pub fn rustfmt(source: String) -> String {
     use std::io::Write;
     use std::process::{Command, Stdio};
 

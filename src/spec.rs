@@ -4,39 +4,33 @@
 //! [`crate::validate`] checks the rules, and [`crate::model`] derives what the
 //! templates need.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// The only spec format version this mcpgen reads.
 pub const FORMAT_VERSION: u64 = 1;
 
-/// A whole spec file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A whole spec file, less its `mcpgen` format version, which
+/// [`crate::parse`] checks.
+#[derive(Debug, Clone)]
 pub struct Spec {
-    /// The spec format version: always `1` for now.
-    pub mcpgen: u64,
     pub server: ServerSpec,
     /// A Rust file, relative to the spec, that seeds the user-owned
     /// `src/handlers.rs` of a new crate.
-    #[serde(default)]
     pub handlers: Option<String>,
     /// Extra crates the handlers need, as in a Cargo.toml `[dependencies]`
-    /// table, e.g. `rusqlite: { version: "0.37", features: [bundled] }`.
-    #[serde(default)]
+    /// table, e.g. `rusqlite: { version: "0.43", features: [bundled] }`.
     pub dependencies: serde_yaml::Mapping,
-    #[serde(default)]
     pub settings: Vec<SettingSpec>,
-    #[serde(default)]
+    /// Named object types, referred to by name from params and outputs.
+    pub types: Vec<TypeSpec>,
     pub tools: Vec<ToolSpec>,
-    #[serde(default)]
     pub resources: Vec<ResourceSpec>,
-    #[serde(default)]
     pub resource_templates: Vec<ResourceTemplateSpec>,
-    #[serde(default)]
     pub prompts: Vec<PromptSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServerSpec {
     /// The crate, binary and wire name, e.g. `notes-server`.
@@ -57,7 +51,7 @@ pub struct ServerSpec {
 }
 
 /// A setting of the generated binary: a command-line flag and an env var.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingSpec {
     pub name: String,
@@ -66,12 +60,13 @@ pub struct SettingSpec {
     #[serde(default)]
     pub env: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
     #[serde(default)]
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ToolSpec {
     pub name: String,
@@ -81,12 +76,25 @@ pub struct ToolSpec {
     pub description: Option<String>,
     #[serde(default)]
     pub params: Vec<ParamSpec>,
+    /// A named type: the tool returns structured content of this type.
+    #[serde(default)]
+    pub output: Option<String>,
     #[serde(default)]
     pub annotations: Option<AnnotationsSpec>,
 }
 
+/// A named object type.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub fields: Vec<ParamSpec>,
+}
+
 /// Hints about a tool's behaviour, passed to clients as-is.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnotationsSpec {
     #[serde(default)]
@@ -100,7 +108,7 @@ pub struct AnnotationsSpec {
 }
 
 /// A typed, named value: a tool parameter or a URI template variable.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     pub name: String,
@@ -112,25 +120,96 @@ pub struct ParamSpec {
     #[serde(default)]
     pub required: Option<bool>,
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
     #[serde(rename = "enum", default)]
     pub values: Option<Vec<String>>,
     /// The element type of an `array`.
     #[serde(default)]
     pub items: Option<ItemsSpec>,
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// `date-time`, `date`, `email` or `uri`.
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub minimum: Option<serde_yaml::Number>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub maximum: Option<serde_yaml::Number>,
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    #[serde(default)]
+    pub max_items: Option<u64>,
+    /// Offer completions for this template variable or prompt argument from
+    /// a handler method.
+    #[serde(default)]
+    pub complete: bool,
 }
+
+/// Constraints on a string or a number, checked before a handler runs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub format: Option<String>,
+    pub minimum: Option<serde_yaml::Number>,
+    pub maximum: Option<serde_yaml::Number>,
+}
+
+macro_rules! rules {
+    ($spec:ty) => {
+        impl $spec {
+            /// The value constraints this declares.
+            pub fn rules(&self) -> Rules {
+                Rules {
+                    min_length: self.min_length,
+                    max_length: self.max_length,
+                    pattern: self.pattern.clone(),
+                    format: self.format.clone(),
+                    minimum: self.minimum.clone(),
+                    maximum: self.maximum.clone(),
+                }
+            }
+        }
+    };
+}
+
+rules!(ParamSpec);
+rules!(ItemsSpec);
 
 /// The element type of an array parameter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemsSpec {
-    #[serde(rename = "type")]
-    pub ty: String,
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
     #[serde(rename = "enum", default)]
     pub values: Option<Vec<String>>,
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// `date-time`, `date`, `email` or `uri`.
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub minimum: Option<serde_yaml::Number>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub maximum: Option<serde_yaml::Number>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceSpec {
     pub uri: String,
@@ -144,9 +223,15 @@ pub struct ResourceSpec {
     /// Fixed text: the resource needs no handler.
     #[serde(default)]
     pub text: Option<String>,
+    /// A file next to the spec whose content is embedded in the server.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The handler returns bytes, served as a base64 blob.
+    #[serde(default)]
+    pub binary: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceTemplateSpec {
     pub uri_template: String,
@@ -160,9 +245,12 @@ pub struct ResourceTemplateSpec {
     /// Types and descriptions of the template's variables; untyped ones are strings.
     #[serde(default)]
     pub params: Vec<ParamSpec>,
+    /// The handler returns bytes, served as a base64 blob.
+    #[serde(default)]
+    pub binary: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PromptSpec {
     pub name: String,
@@ -172,11 +260,13 @@ pub struct PromptSpec {
     pub description: Option<String>,
     #[serde(default)]
     pub arguments: Vec<PromptArgumentSpec>,
-    /// Fixed messages, with `{argument}` placeholders.
-    pub messages: Vec<MessageSpec>,
+    /// Fixed messages, with `{argument}` placeholders; without them, a
+    /// handler method builds the messages.
+    #[serde(default)]
+    pub messages: Option<Vec<MessageSpec>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PromptArgumentSpec {
     pub name: String,
@@ -184,9 +274,15 @@ pub struct PromptArgumentSpec {
     pub description: Option<String>,
     #[serde(default = "yes")]
     pub required: bool,
+    /// The values a client may complete the argument to.
+    #[serde(rename = "enum", default)]
+    pub values: Option<Vec<String>>,
+    /// Offer completions from a handler method.
+    #[serde(default)]
+    pub complete: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageSpec {
     #[serde(default = "user")]

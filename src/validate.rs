@@ -4,13 +4,76 @@
 use std::collections::HashMap;
 
 use crate::{
-    diagnostic::{Diagnostic, Path},
-    model::{self, ident, uri_template},
+    diagnostic::{Diagnostic, Path, did_you_mean},
+    model::{
+        self, ParamType, completion_method, ident,
+        types::{self, BUILTIN_TYPES},
+        uri_template,
+    },
     spec::{ParamSpec, PromptSpec, Spec},
 };
 
 /// The longest tool name the MCP spec allows.
 const MAX_TOOL_NAME: usize = 128;
+
+/// The longest tool name, with the `mcp__<server>__` prefix some clients
+/// add, that every common client accepts.
+const MAX_PREFIXED_TOOL_NAME: usize = 64;
+
+/// Descriptions longer than this are truncated by some clients.
+const MAX_DESCRIPTION: usize = 1024;
+
+/// Names the generated `src/server.rs` declares or imports, which a spec's
+/// types must not take.
+const RESERVED_TYPES: &[&str] = &[
+    "Arc",
+    "Box",
+    "CallToolResult",
+    "CompleteRequestParams",
+    "CompleteResult",
+    "CompletionInfo",
+    "ContentBlock",
+    "Deserialize",
+    "Error",
+    "ErrorKind",
+    "Future",
+    "Handler",
+    "Implementation",
+    "Json",
+    "JsonSchema",
+    "LazyLock",
+    "ListResourceTemplatesResult",
+    "ListResourcesResult",
+    "McpError",
+    "Option",
+    "PaginatedRequestParams",
+    "Parameters",
+    "Part",
+    "PathBuf",
+    "PromptMessage",
+    "PromptRouter",
+    "ReadResourceRequestParams",
+    "ReadResourceResponse",
+    "ReadResourceResult",
+    "Reference",
+    "Regex",
+    "RequestContext",
+    "Resource",
+    "ResourceContents",
+    "ResourceTemplate",
+    "Result",
+    "Role",
+    "RoleServer",
+    "Serialize",
+    "Server",
+    "ServerCapabilities",
+    "ServerConfig",
+    "ServerHandler",
+    "Settings",
+    "String",
+    "ToolRouter",
+    "Vec",
+];
 
 /// The flags of every generated server: clap's own, and the HTTP transport's.
 const RESERVED_FLAGS: &[&str] = &[
@@ -30,11 +93,14 @@ pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
     let mut v = Validator::default();
     v.server(spec);
     v.settings(spec);
+    v.types(spec);
     v.tools(spec);
     v.resources(spec);
     v.templates(spec);
     v.prompts(spec);
+    v.type_names(spec);
     v.handler_methods(spec);
+    v.lints(spec);
     v.diagnostics
 }
 
@@ -43,10 +109,23 @@ struct Validator {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Where a list of typed values sits, which decides what it may declare.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    ToolParams,
+    TypeFields,
+    TemplateVars,
+}
+
 impl Validator {
     fn error(&mut self, path: Path, message: impl Into<String>, help: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::error(path, message).with_help(help));
+    }
+
+    fn warn(&mut self, path: Path, message: impl Into<String>, help: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::warning(path, message).with_help(help));
     }
 
     fn server(&mut self, spec: &Spec) {
@@ -69,7 +148,7 @@ impl Validator {
             self.error(
                 path.key("name"),
                 format!("`{name}` is reserved by Rust and cannot name a crate"),
-                "choose another name, e.g. `{name}-server`".replace("{name}", name),
+                format!("choose another name, e.g. `{name}-server`"),
             );
         }
         if !is_semver(&spec.server.version) {
@@ -159,6 +238,48 @@ impl Validator {
         }
     }
 
+    fn types(&mut self, spec: &Spec) {
+        let mut seen = HashMap::new();
+        for (i, ty) in spec.types.iter().enumerate() {
+            let path = Path::root().key("types").index(i);
+            self.unique(&mut seen, ty.name.clone(), &path.key("name"), "type");
+            if BUILTIN_TYPES.contains(&ty.name.as_str()) {
+                self.error(
+                    path.key("name"),
+                    format!("`{}` is a built-in type", ty.name),
+                    "name your type something else, e.g. `Address`",
+                );
+            }
+            if !ty
+                .name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+            {
+                self.error(
+                    path.key("name"),
+                    format!("`{}` is not a valid type name", ty.name),
+                    "start it with a letter, e.g. `Address`",
+                );
+            }
+            if ty.fields.is_empty() {
+                self.error(
+                    path.key("fields"),
+                    format!("the type `{}` has no fields", ty.name),
+                    "add at least one field",
+                );
+            }
+            self.params(&ty.fields, &path.key("fields"), spec, Place::TypeFields);
+        }
+        if let Some((i, cycle)) = type_cycle(spec) {
+            self.error(
+                Path::root().key("types").index(i).key("name"),
+                format!("the type `{}` contains itself: {cycle}", spec.types[i].name),
+                "break the cycle, e.g. with an `array` of the type, which may be empty",
+            );
+        }
+    }
+
     fn tools(&mut self, spec: &Spec) {
         let mut seen = HashMap::new();
         for (i, tool) in spec.tools.iter().enumerate() {
@@ -180,11 +301,24 @@ impl Validator {
                     ),
                 );
             }
-            self.params(&tool.params, &path.key("params"));
+            if let Some(output) = &tool.output
+                && !spec.types.iter().any(|t| &t.name == output)
+            {
+                let names = spec.types.iter().map(|t| t.name.as_str());
+                self.error(
+                    path.key("output"),
+                    format!("`{output}` is not a type of the spec"),
+                    match did_you_mean(output, names) {
+                        Some(name) => format!("did you mean `{name}`?"),
+                        None => "declare it under `types`, with its `fields`".to_owned(),
+                    },
+                );
+            }
+            self.params(&tool.params, &path.key("params"), spec, Place::ToolParams);
         }
     }
 
-    fn params(&mut self, params: &[ParamSpec], path: &Path) {
+    fn params(&mut self, params: &[ParamSpec], path: &Path, spec: &Spec, place: Place) {
         let mut seen = HashMap::new();
         let mut idents = HashMap::new();
         for (i, param) in params.iter().enumerate() {
@@ -211,28 +345,124 @@ impl Validator {
                 self.error(
                     path.key("name"),
                     "a parameter name is empty",
-                    "give the parameter a name",
+                    "give it a name",
                 );
             }
-            match model::param_type(param) {
+            if param.complete && place != Place::TemplateVars {
+                self.error(
+                    path.key("complete"),
+                    "only template variables and prompt arguments offer completions",
+                    "remove `complete`",
+                );
+            }
+            let ty = match model::param_type(param, &spec.types) {
+                Ok(ty) => ty,
                 Err((key, message)) => {
-                    self.error(path.key(key), message, "types are `string`, `integer`, `number`, `boolean` and `array` (with `items`); `enum` lists the values of a string");
+                    let mut names: Vec<&str> = BUILTIN_TYPES.to_vec();
+                    names.extend(spec.types.iter().map(|t| t.name.as_str()));
+                    let typo = param
+                        .ty
+                        .as_deref()
+                        .and_then(|ty| did_you_mean(ty, names.iter().copied()));
+                    let help = match typo {
+                        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                        None => "types are `string`, `integer`, `number`, `boolean`, `array` (with `items`) and the names under `types`; `enum` lists the values of a string".to_owned(),
+                    };
+                    self.error(path.key(key), message, help);
+                    continue;
                 }
-                Ok(ty) => {
-                    if param.required == Some(true) && param.default.is_some() {
+            };
+            if place == Place::TemplateVars {
+                if !matches!(
+                    ty,
+                    ParamType::String | ParamType::Integer | ParamType::Enum(_)
+                ) {
+                    self.error(
+                        path.key("type"),
+                        format!(
+                            "the template variable `{}` must be a `string`, an `integer` or an `enum`",
+                            param.name
+                        ),
+                        "a URI segment holds one string or integer",
+                    );
+                }
+                if param.default.is_some() || param.required.is_some() {
+                    self.error(
+                        path.key(if param.default.is_some() {
+                            "default"
+                        } else {
+                            "required"
+                        }),
+                        "a template variable is always required",
+                        "remove it: the URI must give every variable",
+                    );
+                }
+            }
+            self.rules(param, &ty, &path);
+            if param.required == Some(true) && param.default.is_some() {
+                self.error(
+                    path.key("required"),
+                    format!("`{}` is required but has a default", param.name),
+                    "drop `required: true`: a parameter with a default is optional",
+                );
+            }
+            if let Some(default) = &param.default
+                && let Err(message) = types::default_expr(&ty, default, "")
+            {
+                self.error(
+                    path.key("default"),
+                    message,
+                    "give a default of the parameter's type",
+                );
+            }
+        }
+    }
+
+    fn rules(&mut self, param: &ParamSpec, ty: &ParamType, path: &Path) {
+        let help = "see the constraints each type takes in the README";
+        let item_type = match ty {
+            ParamType::Array(item) => Some(item.as_ref()),
+            _ => None,
+        };
+        match item_type {
+            Some(item) => {
+                if let Err((key, message)) =
+                    types::check_rules(&ParamType::Array(Box::new(item.clone())), &param.rules())
+                {
+                    self.error(
+                        path.key(key),
+                        message,
+                        "put constraints on the elements under `items`",
+                    );
+                }
+                if let Some(items) = &param.items
+                    && let Err((key, message)) = types::check_rules(item, &items.rules())
+                {
+                    self.error(path.key("items").key(key), message, help);
+                }
+                if let (Some(min), Some(max)) = (param.min_items, param.max_items)
+                    && min > max
+                {
+                    self.error(
+                        path.key("min_items"),
+                        format!("`min_items` {min} is above `max_items` {max}"),
+                        help,
+                    );
+                }
+            }
+            None => {
+                if let Err((key, message)) = types::check_rules(ty, &param.rules()) {
+                    self.error(path.key(key), message, help);
+                }
+                for (key, set) in [
+                    ("min_items", param.min_items),
+                    ("max_items", param.max_items),
+                ] {
+                    if set.is_some() {
                         self.error(
-                            path.key("required"),
-                            format!("`{}` is required but has a default", param.name),
-                            "drop `required: true`: a parameter with a default is optional",
-                        );
-                    }
-                    if let Some(default) = &param.default
-                        && let Err(message) = model::default_value(&ty, default)
-                    {
-                        self.error(
-                            path.key("default"),
-                            message,
-                            "give a default of the parameter's type",
+                            path.key(key),
+                            format!("`{key}` is for arrays, not a `{}`", ty.name()),
+                            help,
                         );
                     }
                 }
@@ -271,6 +501,20 @@ impl Validator {
                     path.key("uri"),
                     format!("`{}` is not an absolute URI", resource.uri),
                     "start it with a scheme, e.g. `notes://all`",
+                );
+            }
+            if resource.text.is_some() && resource.file.is_some() {
+                self.error(
+                    path.key("file"),
+                    "a resource has either `text` or a `file`, not both",
+                    "keep one of them",
+                );
+            }
+            if resource.binary && (resource.text.is_some() || resource.file.is_some()) {
+                self.error(
+                    path.key("binary"),
+                    "`binary` is for resources that a handler serves",
+                    "remove it: a `file` is served as a blob when its `mime_type` is not text",
                 );
             }
         }
@@ -345,30 +589,12 @@ impl Validator {
                         },
                     );
                 }
-                match model::param_type(param) {
-                    Ok(model::ParamType::String | model::ParamType::Integer) => {}
-                    Ok(_) | Err(_) => self.error(
-                        path.key("params").index(j).key("type"),
-                        format!(
-                            "the template variable `{}` must be a `string` or an `integer`",
-                            param.name
-                        ),
-                        "a URI segment holds one string or integer",
-                    ),
-                }
             }
-            self.params_unique(&template.params, &path.key("params"));
-        }
-    }
-
-    fn params_unique(&mut self, params: &[ParamSpec], path: &Path) {
-        let mut seen = HashMap::new();
-        for (i, param) in params.iter().enumerate() {
-            self.unique(
-                &mut seen,
-                param.name.clone(),
-                &path.index(i).key("name"),
-                "variable",
+            self.params(
+                &template.params,
+                &path.key("params"),
+                spec,
+                Place::TemplateVars,
             );
         }
     }
@@ -386,27 +612,51 @@ impl Validator {
                 );
             }
             let mut args = HashMap::new();
+            let mut idents = HashMap::new();
             for (j, argument) in prompt.arguments.iter().enumerate() {
-                self.unique(
+                let path = path.key("arguments").index(j);
+                if self.unique(
                     &mut args,
                     argument.name.clone(),
-                    &path.key("arguments").index(j).key("name"),
+                    &path.key("name"),
                     "argument",
-                );
+                ) {
+                    let rust = ident::snake(&argument.name);
+                    if let Some(other) = idents.insert(rust.clone(), argument.name.clone()) {
+                        self.error(
+                            path.key("name"),
+                            format!(
+                                "`{}` and `{other}` both become the Rust name `{rust}`",
+                                argument.name
+                            ),
+                            "rename one of them",
+                        );
+                    }
+                }
+                if argument.values.as_ref().is_some_and(Vec::is_empty) {
+                    self.error(
+                        path.key("enum"),
+                        "an `enum` needs at least one value",
+                        "list the values, or remove `enum`",
+                    );
+                }
             }
             self.messages(prompt, &path);
         }
     }
 
     fn messages(&mut self, prompt: &PromptSpec, path: &Path) {
-        if prompt.messages.is_empty() {
+        let Some(messages) = &prompt.messages else {
+            return;
+        };
+        if messages.is_empty() {
             self.error(
                 path.key("messages"),
                 format!("the prompt `{}` has no messages", prompt.name),
-                "add at least one message with `text`",
+                "add at least one message with `text`, or remove `messages` to build them in a handler",
             );
         }
-        for (j, message) in prompt.messages.iter().enumerate() {
+        for (j, message) in messages.iter().enumerate() {
             let path = path.key("messages").index(j);
             if message.role != "user" && message.role != "assistant" {
                 self.error(
@@ -428,8 +678,13 @@ impl Validator {
                         {
                             self.error(
                                 path.key("text"),
-                                format!("`{{{name}}}` is not an argument of the prompt `{}`", prompt.name),
-                                format!("add `{name}` to `arguments`, or write `{{{{{name}}}}}` for literal braces"),
+                                format!(
+                                    "`{{{name}}}` is not an argument of the prompt `{}`",
+                                    prompt.name
+                                ),
+                                format!(
+                                    "add `{name}` to `arguments`, or write `{{{{{name}}}}}` for literal braces"
+                                ),
                             );
                         }
                     }
@@ -438,43 +693,143 @@ impl Validator {
         }
     }
 
-    /// Tools, dynamic resources and templates each become a method of one
-    /// trait, so their Rust names must differ.
+    /// Every Rust type the spec makes must have a name of its own.
+    fn type_names(&mut self, spec: &Spec) {
+        let mut names: HashMap<String, (Path, String)> = HashMap::new();
+        let mut add = |v: &mut Self, name: String, path: Path, what: String| {
+            if RESERVED_TYPES.contains(&name.as_str()) {
+                v.error(
+                    path,
+                    format!(
+                        "{what} would be the Rust type `{name}`, a name the generated code uses"
+                    ),
+                    "rename it",
+                );
+            } else if let Some((_, other)) = names.get(&name) {
+                v.error(
+                    path,
+                    format!("{what} and {other} would both be the Rust type `{name}`"),
+                    "rename one of them",
+                );
+            } else {
+                names.insert(name, (path, what));
+            }
+        };
+        for (i, ty) in spec.types.iter().enumerate() {
+            let path = Path::root().key("types").index(i).key("name");
+            add(
+                self,
+                model::type_name(&ty.name),
+                path.clone(),
+                format!("the type `{}`", ty.name),
+            );
+            self.enum_names(&ty.fields, &model::type_name(&ty.name), &path, &mut add);
+        }
+        for (i, tool) in spec.tools.iter().enumerate() {
+            let path = Path::root().key("tools").index(i).key("name");
+            let owner = format!("{}Params", ident::pascal(&tool.name));
+            if !tool.params.is_empty() {
+                add(
+                    self,
+                    owner.clone(),
+                    path.clone(),
+                    format!("the parameters of `{}`", tool.name),
+                );
+            }
+            self.enum_names(&tool.params, &owner, &path, &mut add);
+        }
+        for (i, prompt) in spec.prompts.iter().enumerate() {
+            if !prompt.arguments.is_empty() {
+                add(
+                    self,
+                    format!("{}Args", ident::pascal(&prompt.name)),
+                    Path::root().key("prompts").index(i).key("name"),
+                    format!("the arguments of `{}`", prompt.name),
+                );
+            }
+        }
+    }
+
+    fn enum_names(
+        &mut self,
+        params: &[ParamSpec],
+        owner: &str,
+        path: &Path,
+        add: &mut impl FnMut(&mut Self, String, Path, String),
+    ) {
+        for param in params {
+            let is_enum =
+                param.values.is_some() || param.items.as_ref().is_some_and(|i| i.values.is_some());
+            if is_enum {
+                let name = format!(
+                    "{}{}",
+                    owner.trim_end_matches("Params"),
+                    ident::pascal(&param.name)
+                );
+                add(
+                    self,
+                    name,
+                    path.clone(),
+                    format!("the enum of `{}`", param.name),
+                );
+            }
+        }
+    }
+
+    /// Tools, dynamic resources, templates, dynamic prompts and completions
+    /// each become a method of one trait, so their Rust names must differ.
     fn handler_methods(&mut self, spec: &Spec) {
         let mut methods: HashMap<String, String> = HashMap::new();
-        let reserved = [("new".to_owned(), "the constructor `new`".to_owned())];
-        methods.extend(reserved);
-        let entries = spec
-            .tools
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                (
-                    ident::snake(&t.name),
-                    Path::root().key("tools").index(i).key("name"),
-                    format!("the tool `{}`", t.name),
-                )
-            })
-            .chain(
-                spec.resources
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.text.is_none())
-                    .map(|(i, r)| {
-                        (
-                            ident::snake(&r.name),
-                            Path::root().key("resources").index(i).key("name"),
-                            format!("the resource `{}`", r.name),
-                        )
-                    }),
-            )
-            .chain(spec.resource_templates.iter().enumerate().map(|(i, t)| {
-                (
-                    ident::snake(&t.name),
-                    Path::root().key("resource_templates").index(i).key("name"),
-                    format!("the resource template `{}`", t.name),
-                )
-            }));
+        methods.insert("new".to_owned(), "the constructor `new`".to_owned());
+        let mut entries: Vec<(String, Path, String)> = Vec::new();
+        for (i, t) in spec.tools.iter().enumerate() {
+            entries.push((
+                ident::snake(&t.name),
+                Path::root().key("tools").index(i).key("name"),
+                format!("the tool `{}`", t.name),
+            ));
+        }
+        for (i, r) in spec.resources.iter().enumerate() {
+            if r.text.is_none() && r.file.is_none() {
+                entries.push((
+                    ident::snake(&r.name),
+                    Path::root().key("resources").index(i).key("name"),
+                    format!("the resource `{}`", r.name),
+                ));
+            }
+        }
+        for (i, t) in spec.resource_templates.iter().enumerate() {
+            let path = Path::root().key("resource_templates").index(i);
+            entries.push((
+                ident::snake(&t.name),
+                path.key("name"),
+                format!("the resource template `{}`", t.name),
+            ));
+            for (j, p) in t.params.iter().enumerate().filter(|(_, p)| p.complete) {
+                entries.push((
+                    completion_method(&t.name, &p.name),
+                    path.key("params").index(j).key("complete"),
+                    format!("completing `{}` of `{}`", p.name, t.name),
+                ));
+            }
+        }
+        for (i, p) in spec.prompts.iter().enumerate() {
+            let path = Path::root().key("prompts").index(i);
+            if p.messages.is_none() {
+                entries.push((
+                    ident::snake(&p.name),
+                    path.key("name"),
+                    format!("the prompt `{}`", p.name),
+                ));
+            }
+            for (j, a) in p.arguments.iter().enumerate().filter(|(_, a)| a.complete) {
+                entries.push((
+                    completion_method(&p.name, &a.name),
+                    path.key("arguments").index(j).key("complete"),
+                    format!("completing `{}` of `{}`", a.name, p.name),
+                ));
+            }
+        }
         for (method, path, what) in entries {
             if let Some(other) = methods.get(&method) {
                 self.error(
@@ -484,6 +839,77 @@ impl Validator {
                 );
             } else {
                 methods.insert(method, what);
+            }
+        }
+    }
+
+    /// Warnings: the spec works, but clients may handle it badly.
+    fn lints(&mut self, spec: &Spec) {
+        let server = &spec.server.name;
+        let mut described = Vec::new();
+        for (i, tool) in spec.tools.iter().enumerate() {
+            let path = Path::root().key("tools").index(i);
+            let prefixed = format!("mcp__{server}__{}", tool.name);
+            if prefixed.len() > MAX_PREFIXED_TOOL_NAME {
+                self.warn(
+                    path.key("name"),
+                    format!(
+                        "`{prefixed}` is {} characters; clients that prefix tool names with `mcp__<server>__` refuse names over {MAX_PREFIXED_TOOL_NAME}",
+                        prefixed.len()
+                    ),
+                    "shorten the tool or server name",
+                );
+            }
+            described.push((
+                path.clone(),
+                format!("the tool `{}`", tool.name),
+                tool.description.as_deref(),
+            ));
+            for (j, param) in tool.params.iter().enumerate() {
+                described.push((
+                    path.key("params").index(j),
+                    format!("the parameter `{}` of `{}`", param.name, tool.name),
+                    param.description.as_deref(),
+                ));
+            }
+        }
+        for (i, resource) in spec.resources.iter().enumerate() {
+            described.push((
+                Path::root().key("resources").index(i),
+                format!("the resource `{}`", resource.uri),
+                resource.description.as_deref(),
+            ));
+        }
+        for (i, template) in spec.resource_templates.iter().enumerate() {
+            described.push((
+                Path::root().key("resource_templates").index(i),
+                format!("the resource template `{}`", template.uri_template),
+                template.description.as_deref(),
+            ));
+        }
+        for (i, prompt) in spec.prompts.iter().enumerate() {
+            described.push((
+                Path::root().key("prompts").index(i),
+                format!("the prompt `{}`", prompt.name),
+                prompt.description.as_deref(),
+            ));
+        }
+        for (path, what, description) in described {
+            match description {
+                None | Some("") => self.warn(
+                    path,
+                    format!("{what} has no description"),
+                    "add `description:`: the model reads it to decide when and how to use it",
+                ),
+                Some(text) if text.chars().count() > MAX_DESCRIPTION => self.warn(
+                    path.key("description"),
+                    format!(
+                        "the description of {what} is {} characters; some clients cut descriptions at {MAX_DESCRIPTION}",
+                        text.chars().count()
+                    ),
+                    "shorten it, putting what matters first",
+                ),
+                Some(_) => {}
             }
         }
     }
@@ -508,6 +934,41 @@ impl Validator {
             true
         }
     }
+}
+
+/// A type that contains itself other than through an array, which would
+/// have no finite size: (index of the type, the chain).
+fn type_cycle(spec: &Spec) -> Option<(usize, String)> {
+    let direct = |name: &str| -> Vec<String> {
+        spec.types
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| {
+                t.fields
+                    .iter()
+                    .filter(|f| f.items.is_none())
+                    .filter_map(|f| f.ty.clone())
+                    .filter(|ty| spec.types.iter().any(|t| &t.name == ty))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (i, ty) in spec.types.iter().enumerate() {
+        let mut stack = vec![vec![ty.name.clone()]];
+        while let Some(chain) = stack.pop() {
+            for next in direct(chain.last().expect("non-empty")) {
+                if next == ty.name {
+                    return Some((i, format!("{} → {next}", chain.join(" → "))));
+                }
+                if !chain.contains(&next) {
+                    let mut longer = chain.clone();
+                    longer.push(next);
+                    stack.push(longer);
+                }
+            }
+        }
+    }
+    None
 }
 
 fn is_semver(version: &str) -> bool {

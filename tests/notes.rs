@@ -444,3 +444,38 @@ fn the_default_database_is_in_the_data_directory_not_the_working_directory() {
     );
     assert!(help.contains("NOTES_DB"), "{help}");
 }
+
+#[test]
+fn note_names_complete_from_the_database() {
+    let (mut server, _db) = start();
+    let result = server.initialize_result();
+    assert!(
+        result["capabilities"].get("completions").is_some(),
+        "{result}"
+    );
+    for name in ["shopping", "shoes", "meeting"] {
+        server.tool("add_note", json!({ "name": name, "content": "c" }));
+    }
+    let complete = |server: &mut Server, value: &str| {
+        server.call(
+            "completion/complete",
+            json!({
+                "ref": { "type": "ref/resource", "uri": "notes://{name}" },
+                "argument": { "name": "name", "value": value }
+            }),
+        )["completion"]
+            .clone()
+    };
+    let completion = complete(&mut server, "sho");
+    assert_eq!(completion["values"], json!(["shopping", "shoes"]));
+    assert_eq!(completion["total"], 2);
+    assert_eq!(complete(&mut server, "x")["values"], json!([]));
+    let other = server.call(
+        "completion/complete",
+        json!({
+            "ref": { "type": "ref/prompt", "name": "note_taking_assistant" },
+            "argument": { "name": "topic", "value": "a" }
+        }),
+    );
+    assert_eq!(other["completion"]["values"], json!([]));
+}

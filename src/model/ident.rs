@@ -11,7 +11,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords that cannot even be raw identifiers.
-const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
 /// Splits a name into lowercase words at `-`, `_`, `.`, spaces, other
 /// punctuation and lower-to-upper case changes.
@@ -53,7 +53,7 @@ fn words(name: &str) -> Vec<String> {
 pub fn snake(name: &str) -> String {
     let mut ident = words(name).join("_");
     if ident.is_empty() {
-        ident.push('_');
+        ident.push_str("unnamed");
     }
     if ident.starts_with(|c: char| c.is_ascii_digit()) {
         ident.insert(0, '_');
@@ -73,7 +73,7 @@ pub fn pascal(name: &str) -> String {
         })
         .collect();
     if ident.is_empty() {
-        ident.push('X');
+        ident.push_str("Unnamed");
     }
     if ident.starts_with(|c: char| c.is_ascii_digit()) {
         ident.insert(0, 'X');
@@ -119,7 +119,7 @@ mod tests {
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("crate"), "crate_");
         assert_eq!(snake("2fa"), "_2fa");
-        assert_eq!(snake("---"), "_");
+        assert_eq!(snake("---"), "unnamed");
         assert_eq!(snake("café"), "caf");
         assert_eq!(pascal("add_note"), "AddNote");
         assert_eq!(pascal("notes-server"), "NotesServer");

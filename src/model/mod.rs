@@ -4,12 +4,18 @@
 
 pub mod ident;
 pub mod rust;
+pub mod types;
 pub mod uri_template;
 
+use std::collections::{HashMap, HashSet};
+
+use base64::Engine;
 use serde::Serialize;
 
-use crate::spec::{ParamSpec, PromptSpec, SettingSpec, Spec, ToolSpec};
+use crate::spec::{ParamSpec, PromptSpec, SettingSpec, Spec, ToolSpec, TypeSpec};
 use rust::{FormatPart, doc_lines, format_literal, string_literal};
+use types::{CheckNeeds, default_expr, field_checks, schema_items, var_checks};
+pub use types::{ParamType, param_type};
 
 /// Where a generated server's `--http` listens when given no address.
 pub const HTTP_DEFAULT_ADDR: &str = "127.0.0.1:8000";
@@ -19,123 +25,6 @@ pub const HTTP_PATH: &str = "/mcp";
 /// The placeholder a path setting's default may start with: the user's data
 /// directory, joined with the server's name.
 pub const DATA_DIR: &str = "{data_dir}";
-
-/// The type of a tool parameter or template variable.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamType {
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Enum(Vec<String>),
-    Array(Box<ParamType>),
-}
-
-/// Reads a parameter's type; on error, names the offending key.
-pub fn param_type(param: &ParamSpec) -> Result<ParamType, (&'static str, String)> {
-    let ty = param.ty.as_deref().unwrap_or("string");
-    let base = scalar_type(ty, param.values.as_deref()).map_err(|message| ("type", message))?;
-    match (base, &param.items) {
-        (Some(ty), None) => Ok(ty),
-        (Some(_), Some(_)) => Err((
-            "items",
-            format!(
-                "`items` is only for arrays, and `{}` is a `{ty}`",
-                param.name
-            ),
-        )),
-        (None, None) => Err(("type", format!("the array `{}` needs `items`", param.name))),
-        (None, Some(items)) => match scalar_type(&items.ty, items.values.as_deref()) {
-            Ok(Some(item)) => Ok(ParamType::Array(Box::new(item))),
-            Ok(None) => Err(("items", "arrays of arrays are not supported".to_owned())),
-            Err(message) => Err(("items", message)),
-        },
-    }
-}
-
-/// A scalar type, or `None` for `array`.
-fn scalar_type(ty: &str, values: Option<&[String]>) -> Result<Option<ParamType>, String> {
-    let scalar = match (ty, values) {
-        ("string", Some([])) => return Err("an `enum` needs at least one value".to_owned()),
-        ("string", Some(values)) => {
-            let mut variants: Vec<String> = values.iter().map(|v| ident::pascal(v)).collect();
-            variants.sort();
-            if let Some(pair) = variants.windows(2).find(|pair| pair[0] == pair[1]) {
-                return Err(format!(
-                    "two enum values both become the Rust variant `{}`",
-                    pair[0]
-                ));
-            }
-            ParamType::Enum(values.to_vec())
-        }
-        (_, Some(_)) => return Err(format!("`enum` is only for strings, not `{ty}`")),
-        ("string", None) => ParamType::String,
-        ("integer", None) => ParamType::Integer,
-        ("number", None) => ParamType::Number,
-        ("boolean", None) => ParamType::Boolean,
-        ("array", None) => return Ok(None),
-        (other, None) => return Err(format!("unknown type `{other}`")),
-    };
-    Ok(Some(scalar))
-}
-
-/// A Rust expression for a parameter default, checked against its type.
-pub fn default_value(ty: &ParamType, value: &serde_yaml::Value) -> Result<String, String> {
-    default_expr(ty, value, "")
-}
-
-fn default_expr(
-    ty: &ParamType,
-    value: &serde_yaml::Value,
-    enum_type: &str,
-) -> Result<String, String> {
-    use serde_yaml::Value;
-    match (ty, value) {
-        (ParamType::String, Value::String(text)) => {
-            Ok(format!("{}.to_owned()", string_literal(text)))
-        }
-        (ParamType::Integer, Value::Number(n)) if n.as_i64().is_some() => Ok(n.to_string()),
-        (ParamType::Number, Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
-            let text = n.to_string();
-            Ok(if text.contains(['.', 'e', 'E']) {
-                text
-            } else {
-                format!("{text}.0")
-            })
-        }
-        (ParamType::Boolean, Value::Bool(flag)) => Ok(flag.to_string()),
-        (ParamType::Enum(values), Value::String(text)) if values.contains(text) => {
-            Ok(format!("{enum_type}::{}", ident::pascal(text)))
-        }
-        (ParamType::Enum(values), _) => Err(format!(
-            "the default must be one of {}",
-            values
-                .iter()
-                .map(|v| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        (ParamType::Array(item), Value::Sequence(items)) => {
-            let items = items
-                .iter()
-                .map(|value| default_expr(item, value, enum_type))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(format!("vec![{}]", items.join(", ")))
-        }
-        (ty, _) => Err(format!("the default is not a valid {}", type_name(ty))),
-    }
-}
-
-fn type_name(ty: &ParamType) -> &'static str {
-    match ty {
-        ParamType::String => "string",
-        ParamType::Integer => "integer",
-        ParamType::Number => "number",
-        ParamType::Boolean => "boolean",
-        ParamType::Enum(_) => "enum value",
-        ParamType::Array(_) => "array",
-    }
-}
 
 /// The Rust type of a setting.
 pub fn setting_type(setting: &SettingSpec) -> Result<&'static str, String> {
@@ -245,7 +134,6 @@ pub struct Model {
     /// The library name, e.g. `notes_server`.
     pub lib_name: String,
     pub version: String,
-    pub version_lit: String,
     pub name_lit: String,
     pub title_lit: Option<String>,
     pub description: Option<String>,
@@ -256,20 +144,39 @@ pub struct Model {
     pub instructions_lit: Option<String>,
     pub settings: Vec<Setting>,
     pub uses_data_dir: bool,
+    pub uses_path_setting: bool,
     pub tools: Vec<Tool>,
     pub enums: Vec<EnumType>,
+    /// Parameter, argument and named types, in declaration order.
+    pub structs: Vec<Struct>,
     pub resources: Vec<Resource>,
     pub templates: Vec<Template>,
     pub prompts: Vec<Prompt>,
+    pub completions: Vec<Completion>,
     pub has_tools: bool,
     pub has_resources: bool,
     pub has_prompts: bool,
+    pub has_completions: bool,
+    pub has_static_completions: bool,
     /// Some tool or prompt takes arguments through `Parameters`.
     pub needs_parameters: bool,
-    /// Some type derives `Deserialize` and `JsonSchema`.
-    pub has_params: bool,
+    /// Some struct or enum derives serde and schemars traits.
+    pub has_types: bool,
+    /// Some tool returns structured output.
+    pub has_output: bool,
+    /// Some type derives `Serialize`: an enum or a named type.
+    pub uses_serialize: bool,
+    /// Types that `src/handlers.rs` names in its method signatures.
+    pub handler_imports: Vec<String>,
     pub has_integer_vars: bool,
-    /// Handler methods: tools, dynamic resources and templates.
+    pub has_var_enums: bool,
+    pub has_dynamic_prompts: bool,
+    /// Some resource is served as a base64 blob.
+    pub has_blobs: bool,
+    pub has_dynamic_blobs: bool,
+    pub has_text_resources: bool,
+    pub checks: Checks,
+    /// Handler methods: tools, dynamic resources, templates and prompts.
     pub methods: Vec<Method>,
     /// Extra `[dependencies]` lines for Cargo.toml.
     pub dependencies: Vec<String>,
@@ -280,6 +187,27 @@ pub struct Model {
     /// The prefix of the server's own environment variables, e.g.
     /// `NOTES_SERVER` for `NOTES_SERVER_HTTP`.
     pub env_prefix: String,
+}
+
+/// Which check helpers generated code calls.
+#[derive(Debug, Default, Serialize)]
+pub struct Checks {
+    pub any: bool,
+    pub length: bool,
+    pub range: bool,
+    pub items: bool,
+    pub date_time: bool,
+    pub date: bool,
+    pub email: bool,
+    pub uri: bool,
+    pub pattern: bool,
+    pub patterns: Vec<Pattern>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Pattern {
+    pub name: String,
+    pub literal: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -303,8 +231,28 @@ pub struct Tool {
     pub description_lit: Option<String>,
     pub title_lit: Option<String>,
     pub annotations: Vec<String>,
-    pub params_struct: String,
-    pub params: Vec<Field>,
+    /// The parameters struct, if the tool takes parameters.
+    pub params_struct: Option<String>,
+    pub args: Vec<String>,
+    /// `name: String` for each parameter, as the handler method takes them.
+    pub signature: Vec<String>,
+    /// Whether the parameters have constraints to check.
+    pub checked: bool,
+    /// The structured output type, if any.
+    pub output: Option<String>,
+}
+
+/// A struct that derives serde and schemars traits.
+#[derive(Debug, Serialize)]
+pub struct Struct {
+    pub name: String,
+    pub doc: Vec<String>,
+    /// A `#[schemars(..)]` item that keeps the description exact.
+    pub schema: Option<String>,
+    pub derives: &'static str,
+    pub fields: Vec<Field>,
+    /// Statements of its `check` method; empty if there is nothing to check.
+    pub checks: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -319,12 +267,16 @@ pub struct Field {
     pub default_expr: Option<String>,
     /// `Option<T>` without a default.
     pub optional: bool,
+    /// Items of a `#[schemars(..)]` attribute.
+    pub schema: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct EnumType {
     pub name: String,
     pub doc: Vec<String>,
+    /// A `#[schemars(..)]` item that keeps the description exact.
+    pub schema: Option<String>,
     pub variants: Vec<Variant>,
 }
 
@@ -342,9 +294,11 @@ pub struct Resource {
     pub title_lit: Option<String>,
     pub description_lit: Option<String>,
     pub mime_lit: String,
-    /// Fixed text; otherwise a handler method serves it.
+    /// Fixed text, or base64 for a fixed blob; otherwise a handler method serves it.
     pub text_lit: Option<String>,
+    pub blob_lit: Option<String>,
     pub method: Option<String>,
+    pub binary: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -356,10 +310,13 @@ pub struct Template {
     pub description_lit: Option<String>,
     pub mime_lit: String,
     pub method: String,
+    pub binary: bool,
     /// The constant that holds the parsed template.
     pub const_name: String,
     pub parts: Vec<TemplatePart>,
     pub vars: Vec<TemplateVar>,
+    /// Statements that check the variables' constraints.
+    pub checks: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -374,6 +331,8 @@ pub struct TemplateVar {
     pub ident: String,
     pub ty: String,
     pub integer: bool,
+    /// The allowed values, as literals, for an enum variable.
+    pub values: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -384,7 +343,8 @@ pub struct Prompt {
     pub title_lit: Option<String>,
     pub args_struct: Option<String>,
     pub args: Vec<Field>,
-    pub messages: Vec<Message>,
+    /// Fixed messages; `None` when a handler method builds them.
+    pub messages: Option<Vec<Message>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -394,6 +354,20 @@ pub struct Message {
     pub expr: String,
 }
 
+/// Completions for one prompt argument or template variable.
+#[derive(Debug, Serialize)]
+pub struct Completion {
+    /// `prompt` or `resource`.
+    pub kind: &'static str,
+    /// The prompt name or URI template, as a literal.
+    pub ref_lit: String,
+    pub argument_lit: String,
+    /// Fixed values, as literals.
+    pub values: Vec<String>,
+    /// The handler method that offers values.
+    pub method: Option<String>,
+}
+
 /// A method of the generated `Handler` trait.
 #[derive(Debug, Serialize)]
 pub struct Method {
@@ -401,29 +375,68 @@ pub struct Method {
     pub doc: Vec<String>,
     /// `name: String, content: String`
     pub params: Vec<String>,
-    /// Where the method is called from, for the doc comment: "tool", "resource".
+    /// The `Ok` type of the method's result.
+    pub returns: String,
+    /// What it serves: "tool", "resource", "template", "prompt" or "completion".
     pub kind: &'static str,
     pub too_many_arguments: bool,
 }
 
-/// Builds the model of a spec that has passed validation.
-pub fn build(spec: &Spec, spec_file: &str) -> Model {
+/// Builds the model of a spec that has passed validation. `files` holds
+/// the content of each resource `file`, by its name in the spec.
+pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> Model {
     let crate_name = spec.server.name.clone();
     let settings: Vec<Setting> = spec.settings.iter().map(setting).collect();
-    let mut enums = Vec::new();
-    let tools: Vec<Tool> = spec.tools.iter().map(|t| tool(t, &mut enums)).collect();
-    let resources: Vec<Resource> = spec.resources.iter().map(resource).collect();
-    let templates: Vec<Template> = spec.resource_templates.iter().map(template).collect();
-    let prompts: Vec<Prompt> = spec.prompts.iter().map(prompt).collect();
-    let methods = methods(spec, &tools, &templates);
-    let needs_parameters = tools.iter().any(|t| !t.params.is_empty())
+    let mut builder = Builder {
+        types: &spec.types,
+        enums: Vec::new(),
+        needs: CheckNeeds::default(),
+        checked_types: HashMap::new(),
+        inputs: input_types(spec),
+    };
+    let mut structs: Vec<Struct> = spec.types.iter().map(|t| builder.named_type(t)).collect();
+    let tools: Vec<Tool> = spec
+        .tools
+        .iter()
+        .map(|t| builder.tool(t, &mut structs))
+        .collect();
+    let resources: Vec<Resource> = spec.resources.iter().map(|r| resource(r, files)).collect();
+    let templates: Vec<Template> = spec
+        .resource_templates
+        .iter()
+        .map(|t| template(t, &mut builder.needs))
+        .collect();
+    let prompts: Vec<Prompt> = spec
+        .prompts
+        .iter()
+        .map(|p| prompt(p, &mut structs))
+        .collect();
+    let completions = completions(spec);
+    let methods = methods(spec, &tools, &templates, &prompts, &completions);
+    let needs_parameters = tools.iter().any(|t| t.params_struct.is_some())
         || prompts.iter().any(|p| p.args_struct.is_some());
+    let needs = builder.needs;
+    let checks = Checks {
+        any: needs.any(),
+        length: needs.length,
+        range: needs.range,
+        items: needs.items,
+        date_time: needs.formats.contains(&"date-time"),
+        date: needs.formats.contains(&"date"),
+        email: needs.formats.contains(&"email"),
+        uri: needs.formats.contains(&"uri"),
+        pattern: !needs.patterns.is_empty(),
+        patterns: needs
+            .patterns
+            .into_iter()
+            .map(|(name, literal)| Pattern { name, literal })
+            .collect(),
+    };
     Model {
         mcpgen_version: env!("CARGO_PKG_VERSION"),
         spec_file: spec_file.to_owned(),
         lib_name: crate_name.replace('-', "_"),
         version: spec.server.version.clone(),
-        version_lit: string_literal(&spec.server.version),
         name_lit: string_literal(&crate_name),
         title_lit: spec.server.title.as_deref().map(string_literal),
         description: spec.server.description.clone(),
@@ -439,18 +452,37 @@ pub fn build(spec: &Spec, spec_file: &str) -> Model {
         uses_data_dir: settings
             .iter()
             .any(|s| matches!(s.default, SettingDefault::DataDir(_))),
+        uses_path_setting: settings.iter().any(|s| s.ty.contains("PathBuf")),
         settings,
         has_tools: !tools.is_empty(),
         has_resources: !resources.is_empty() || !templates.is_empty(),
         has_prompts: !prompts.is_empty(),
+        has_completions: !completions.is_empty(),
+        has_static_completions: completions.iter().any(|c| c.method.is_none()),
         needs_parameters,
-        has_params: needs_parameters || !enums.is_empty(),
+        has_types: !structs.is_empty() || !builder.enums.is_empty(),
+        has_output: tools.iter().any(|t| t.output.is_some()),
+        uses_serialize: !builder.enums.is_empty() || !spec.types.is_empty(),
+        handler_imports: handler_imports(&methods, &builder.enums, &structs),
         has_integer_vars: templates.iter().flat_map(|t| &t.vars).any(|v| v.integer),
+        has_var_enums: templates
+            .iter()
+            .flat_map(|t| &t.vars)
+            .any(|v| !v.values.is_empty()),
+        has_dynamic_prompts: prompts.iter().any(|p| p.messages.is_none()),
+        has_blobs: resources.iter().any(|r| r.binary) || templates.iter().any(|t| t.binary),
+        has_dynamic_blobs: resources.iter().any(|r| r.binary && r.method.is_some())
+            || templates.iter().any(|t| t.binary),
+        has_text_resources: resources.iter().any(|r| !r.binary)
+            || templates.iter().any(|t| !t.binary),
+        checks,
         tools,
-        enums,
+        enums: builder.enums,
+        structs,
         resources,
         templates,
         prompts,
+        completions,
         methods,
         dependencies: spec
             .dependencies
@@ -483,7 +515,7 @@ fn setting(setting: &SettingSpec) -> Setting {
         ident: ident::snake(&setting.name),
         value_name: match ty.as_str() {
             "bool" => None,
-            "PathBuf" => Some("PATH".to_owned()),
+            "PathBuf" | "Option<PathBuf>" => Some("PATH".to_owned()),
             _ => Some(ident::screaming(&setting.name)),
         },
         ty,
@@ -500,140 +532,351 @@ fn setting(setting: &SettingSpec) -> Setting {
     }
 }
 
-fn tool(tool: &ToolSpec, enums: &mut Vec<EnumType>) -> Tool {
-    let params_struct = format!("{}Params", ident::pascal(&tool.name));
-    let params = tool
-        .params
-        .iter()
-        .map(|param| field(param, &params_struct, enums))
-        .collect();
-    let annotations = tool
-        .annotations
-        .iter()
-        .flat_map(|a| {
-            [
-                ("read_only_hint", a.read_only),
-                ("destructive_hint", a.destructive),
-                ("idempotent_hint", a.idempotent),
-                ("open_world_hint", a.open_world),
-            ]
-        })
-        .filter_map(|(key, value)| value.map(|value| format!("{key} = {value}")))
-        .collect();
-    Tool {
-        name: tool.name.clone(),
-        name_lit: string_literal(&tool.name),
-        ident: ident::snake(&tool.name),
-        description_lit: tool.description.as_deref().map(string_literal),
-        title_lit: tool.title.as_deref().map(string_literal),
-        annotations,
-        params_struct,
-        params,
-    }
+/// Builds structs and enums, tracking what their checks need.
+struct Builder<'a> {
+    types: &'a [TypeSpec],
+    enums: Vec<EnumType>,
+    needs: CheckNeeds,
+    /// Whether each named type has constraints anywhere inside it.
+    checked_types: HashMap<String, bool>,
+    /// The named types that tool parameters hold, and so need checks.
+    inputs: HashSet<String>,
 }
 
-fn field(param: &ParamSpec, owner: &str, enums: &mut Vec<EnumType>) -> Field {
-    let ty = param_type(param).expect("validated");
-    let ident = ident::snake(&param.name);
-    let enum_name = format!(
-        "{}{}",
-        owner.trim_end_matches("Params"),
-        ident::pascal(&param.name)
-    );
-    let rust_ty = rust_type(&ty, &enum_name, param, enums);
-    let default_expr = param
-        .default
-        .as_ref()
-        .map(|value| default_expr(&ty, value, &enum_name).expect("validated"));
-    let optional = default_expr.is_none() && param.required == Some(false);
-    Field {
-        rename_lit: (ident.trim_start_matches("r#") != param.name)
-            .then(|| string_literal(&param.name)),
-        ty: if optional {
-            format!("Option<{rust_ty}>")
-        } else {
-            rust_ty
-        },
-        doc: param
-            .description
-            .as_deref()
-            .map(doc_lines)
-            .unwrap_or_default(),
-        default_fn: default_expr.as_ref().map(|_| {
-            format!(
-                "default_{}_{}",
-                ident::snake(owner).trim_end_matches("_params"),
-                ident::bare(&ident)
-            )
-        }),
-        default_expr,
-        optional,
-        ident,
-    }
+/// The Rust name of a named type.
+pub fn type_name(name: &str) -> String {
+    ident::pascal(name)
 }
 
-fn rust_type(
-    ty: &ParamType,
-    enum_name: &str,
-    param: &ParamSpec,
-    enums: &mut Vec<EnumType>,
-) -> String {
-    match ty {
-        ParamType::String => "String".to_owned(),
-        ParamType::Integer => "i64".to_owned(),
-        ParamType::Number => "f64".to_owned(),
-        ParamType::Boolean => "bool".to_owned(),
-        ParamType::Enum(values) => {
-            enums.push(EnumType {
-                name: enum_name.to_owned(),
-                doc: param
-                    .description
-                    .as_deref()
-                    .map(doc_lines)
-                    .unwrap_or_default(),
-                variants: values
-                    .iter()
-                    .map(|value| Variant {
-                        ident: ident::pascal(value),
-                        wire_lit: string_literal(value),
-                    })
-                    .collect(),
-            });
-            enum_name.to_owned()
+impl Builder<'_> {
+    fn named_type(&mut self, spec: &TypeSpec) -> Struct {
+        let name = type_name(&spec.name);
+        // A type that only tools return is never checked: a `check` method
+        // and its helpers would be dead code.
+        let is_input = self.inputs.contains(&spec.name);
+        let needs = (!is_input).then(|| std::mem::take(&mut self.needs));
+        let mut fields = self.fields(&spec.fields, &name);
+        if let Some(needs) = needs {
+            self.needs = needs;
+            fields.1.clear();
         }
-        ParamType::Array(item) => format!("Vec<{}>", rust_type(item, enum_name, param, enums)),
+        self.checked_types
+            .insert(spec.name.clone(), !fields.1.is_empty());
+        Struct {
+            name,
+            doc: spec
+                .description
+                .as_deref()
+                .map(doc_lines)
+                .unwrap_or_default(),
+            schema: exact_description(spec.description.as_deref()),
+            derives: "Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema",
+            fields: fields.0,
+            checks: fields.1,
+        }
+    }
+
+    fn tool(&mut self, tool: &ToolSpec, structs: &mut Vec<Struct>) -> Tool {
+        let params_name = format!("{}Params", ident::pascal(&tool.name));
+        let (fields, checks) = self.fields(&tool.params, &params_name);
+        let args = fields.iter().map(|f| f.ident.clone()).collect();
+        let signature = fields
+            .iter()
+            .map(|f| format!("{}: {}", f.ident, f.ty))
+            .collect();
+        let checked = !checks.is_empty();
+        let params_struct = (!tool.params.is_empty()).then(|| {
+            structs.push(Struct {
+                name: params_name.clone(),
+                doc: doc_lines(&format!(
+                    "Parameters of the tool `{}`.",
+                    tool.name.replace('`', "'")
+                )),
+                schema: None,
+                derives: "Debug, Deserialize, JsonSchema",
+                fields,
+                checks,
+            });
+            params_name
+        });
+        let annotations = tool
+            .annotations
+            .iter()
+            .flat_map(|a| {
+                [
+                    ("read_only_hint", a.read_only),
+                    ("destructive_hint", a.destructive),
+                    ("idempotent_hint", a.idempotent),
+                    ("open_world_hint", a.open_world),
+                ]
+            })
+            .filter_map(|(key, value)| value.map(|value| format!("{key} = {value}")))
+            .collect();
+        Tool {
+            name: tool.name.clone(),
+            name_lit: string_literal(&tool.name),
+            ident: ident::snake(&tool.name),
+            description_lit: tool.description.as_deref().map(string_literal),
+            title_lit: tool.title.as_deref().map(string_literal),
+            annotations,
+            params_struct,
+            args,
+            signature,
+            checked,
+            output: tool.output.as_deref().map(type_name),
+        }
+    }
+
+    /// The fields of a struct, and the statements that check them.
+    fn fields(&mut self, params: &[ParamSpec], owner: &str) -> (Vec<Field>, Vec<String>) {
+        let mut checks = Vec::new();
+        let fields = params
+            .iter()
+            .map(|param| {
+                let (field, field_checks) = self.field(param, owner);
+                checks.extend(field_checks);
+                field
+            })
+            .collect();
+        (fields, checks)
+    }
+
+    fn field(&mut self, param: &ParamSpec, owner: &str) -> (Field, Vec<String>) {
+        let ty = param_type(param, self.types).expect("validated");
+        let ident = ident::snake(&param.name);
+        let enum_name = format!(
+            "{}{}",
+            owner.trim_end_matches("Params"),
+            ident::pascal(&param.name)
+        );
+        let rust_ty = self.rust_type(&ty, &enum_name, param);
+        let default_expr = param
+            .default
+            .as_ref()
+            .map(|value| default_expr(&ty, value, &enum_name).expect("validated"));
+        let optional = default_expr.is_none() && param.required == Some(false);
+        let types = self.types;
+        let checked_types = self.checked_types.clone();
+        let objects_with_checks = |name: &str| object_has_checks(name, types, &checked_types);
+        let checks = field_checks(
+            param,
+            &ty,
+            &ident,
+            optional,
+            owner,
+            &objects_with_checks,
+            &mut self.needs,
+        );
+        let field = Field {
+            rename_lit: (ident.trim_start_matches("r#") != param.name)
+                .then(|| string_literal(&param.name)),
+            ty: if optional {
+                format!("Option<{rust_ty}>")
+            } else {
+                rust_ty
+            },
+            doc: param
+                .description
+                .as_deref()
+                .map(doc_lines)
+                .unwrap_or_default(),
+            default_fn: default_expr.as_ref().map(|_| {
+                format!(
+                    "default_{}_{}",
+                    ident::snake(owner).trim_end_matches("_params"),
+                    ident::bare(&ident)
+                )
+            }),
+            default_expr,
+            optional,
+            schema: schema_items(param, &ty)
+                .into_iter()
+                .chain(exact_description(param.description.as_deref()))
+                .collect(),
+            ident,
+        };
+        (field, checks)
+    }
+
+    fn rust_type(&mut self, ty: &ParamType, enum_name: &str, param: &ParamSpec) -> String {
+        match ty {
+            ParamType::String => "String".to_owned(),
+            ParamType::Integer => "i64".to_owned(),
+            ParamType::Number => "f64".to_owned(),
+            ParamType::Boolean => "bool".to_owned(),
+            ParamType::Object(name) => type_name(name),
+            ParamType::Enum(values) => {
+                self.enums.push(EnumType {
+                    name: enum_name.to_owned(),
+                    schema: exact_description(param.description.as_deref()),
+                    doc: param
+                        .description
+                        .as_deref()
+                        .map(doc_lines)
+                        .unwrap_or_default(),
+                    variants: values
+                        .iter()
+                        .map(|value| Variant {
+                            ident: ident::pascal(value),
+                            wire_lit: string_literal(value),
+                        })
+                        .collect(),
+                });
+                enum_name.to_owned()
+            }
+            ParamType::Array(item) => format!("Vec<{}>", self.rust_type(item, enum_name, param)),
+        }
     }
 }
 
-fn resource(resource: &crate::spec::ResourceSpec) -> Resource {
+/// The named types that tool parameters hold, directly or inside other types.
+fn input_types(spec: &Spec) -> HashSet<String> {
+    let named = |param: &ParamSpec| {
+        let ty = match &param.items {
+            Some(items) => items.ty.clone(),
+            None => param.ty.clone(),
+        };
+        ty.filter(|ty| spec.types.iter().any(|t| &t.name == ty))
+    };
+    let mut inputs = HashSet::new();
+    let mut stack: Vec<String> = spec
+        .tools
+        .iter()
+        .flat_map(|tool| &tool.params)
+        .filter_map(named)
+        .collect();
+    while let Some(name) = stack.pop() {
+        if let Some(ty) = spec.types.iter().find(|t| t.name == name)
+            && inputs.insert(name)
+        {
+            stack.extend(ty.fields.iter().filter_map(named));
+        }
+    }
+    inputs
+}
+
+/// Whether a named type has constraints anywhere inside it. Types are
+/// built in declaration order; a type used before it is declared is
+/// looked at directly.
+fn object_has_checks(name: &str, types: &[TypeSpec], known: &HashMap<String, bool>) -> bool {
+    if let Some(checked) = known.get(name) {
+        return *checked;
+    }
+    let mut seen = vec![name.to_owned()];
+    let mut stack = vec![name.to_owned()];
+    while let Some(current) = stack.pop() {
+        let Some(spec) = types.iter().find(|t| t.name == current) else {
+            continue;
+        };
+        for field in &spec.fields {
+            let rules = field.rules();
+            let items = field.items.as_ref().map(|i| i.rules()).unwrap_or_default();
+            if rules != crate::spec::Rules::default()
+                || items != crate::spec::Rules::default()
+                || field.min_items.is_some()
+                || field.max_items.is_some()
+            {
+                return true;
+            }
+            let nested = field
+                .items
+                .as_ref()
+                .and_then(|i| i.ty.clone())
+                .or_else(|| field.ty.clone())
+                .unwrap_or_default();
+            if types.iter().any(|t| t.name == nested) && !seen.contains(&nested) {
+                seen.push(nested.clone());
+                stack.push(nested);
+            }
+        }
+    }
+    false
+}
+
+fn resource(resource: &crate::spec::ResourceSpec, files: &HashMap<String, Vec<u8>>) -> Resource {
+    let mime = resource.mime_type.as_deref().unwrap_or("text/plain");
+    let file = resource.file.as_ref().and_then(|name| files.get(name));
+    let (text_lit, blob_lit) = match (&resource.text, file) {
+        (Some(text), _) => (Some(string_literal(text)), None),
+        (None, Some(bytes)) if is_text(mime) => {
+            (Some(string_literal(&String::from_utf8_lossy(bytes))), None)
+        }
+        (None, Some(bytes)) => (
+            None,
+            Some(string_literal(
+                &base64::engine::general_purpose::STANDARD.encode(bytes),
+            )),
+        ),
+        (None, None) => (None, None),
+    };
+    let fixed = text_lit.is_some() || blob_lit.is_some();
     Resource {
         uri: resource.uri.clone(),
         uri_lit: string_literal(&resource.uri),
         name_lit: string_literal(&resource.name),
         title_lit: resource.title.as_deref().map(string_literal),
         description_lit: resource.description.as_deref().map(string_literal),
-        mime_lit: string_literal(resource.mime_type.as_deref().unwrap_or("text/plain")),
-        text_lit: resource.text.as_deref().map(string_literal),
-        method: resource
-            .text
-            .is_none()
-            .then(|| ident::snake(&resource.name)),
+        mime_lit: string_literal(mime),
+        binary: blob_lit.is_some() || resource.binary,
+        text_lit,
+        blob_lit,
+        method: (!fixed).then(|| ident::snake(&resource.name)),
     }
 }
 
-fn template(template: &crate::spec::ResourceTemplateSpec) -> Template {
+/// A `description = ".."` schemars item, where the doc comment would not
+/// give the description byte for byte: schemars derives descriptions from
+/// doc comments, which cannot hold every string faithfully.
+fn exact_description(description: Option<&str>) -> Option<String> {
+    let description = description?;
+    (doc_lines(description) != [description])
+        .then(|| format!("description = {}", string_literal(description)))
+}
+
+/// Whether a mime type holds text, which is served as text rather than base64.
+pub fn is_text(mime: &str) -> bool {
+    let essence = mime.split(';').next().unwrap_or_default().trim();
+    essence.starts_with("text/")
+        || essence.ends_with("+json")
+        || essence.ends_with("+xml")
+        || matches!(
+            essence,
+            "application/json"
+                | "application/xml"
+                | "application/yaml"
+                | "application/toml"
+                | "application/javascript"
+        )
+}
+
+fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds) -> Template {
     let parts = uri_template::parse(&template.uri_template).expect("validated");
+    let owner = format!("{}_template", template.name);
+    let checks = template
+        .params
+        .iter()
+        .flat_map(|param| {
+            let ty = param_type(param, &[]).expect("validated");
+            var_checks(param, &ty, &ident::snake(&param.name), &owner, needs)
+        })
+        .collect();
     let vars = uri_template::vars(&parts)
         .into_iter()
         .map(|name| {
             let spec = template.params.iter().find(|p| p.name == name);
-            let integer = spec.and_then(|p| param_type(p).ok()) == Some(ParamType::Integer);
+            let ty = spec.and_then(|p| param_type(p, &[]).ok());
+            let integer = ty == Some(ParamType::Integer);
+            let values = match ty {
+                Some(ParamType::Enum(values)) => values.iter().map(|v| string_literal(v)).collect(),
+                _ => Vec::new(),
+            };
             TemplateVar {
                 name: name.to_owned(),
                 name_lit: string_literal(name),
                 ident: ident::snake(name),
                 ty: if integer { "i64" } else { "String" }.to_owned(),
                 integer,
+                values,
             }
         })
         .collect();
@@ -645,10 +888,10 @@ fn template(template: &crate::spec::ResourceTemplateSpec) -> Template {
         description_lit: template.description.as_deref().map(string_literal),
         mime_lit: string_literal(template.mime_type.as_deref().unwrap_or("text/plain")),
         method: ident::snake(&template.name),
-        const_name: ident::screaming(&template.name)
-            .trim_start_matches(|c: char| c.is_ascii_digit())
-            .to_owned()
-            + "_TEMPLATE",
+        binary: template.binary,
+        const_name: format!("{}_TEMPLATE", ident::screaming(&template.name))
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '_')
+            .to_owned(),
         parts: parts
             .iter()
             .map(|part| TemplatePart {
@@ -659,11 +902,12 @@ fn template(template: &crate::spec::ResourceTemplateSpec) -> Template {
             })
             .collect(),
         vars,
+        checks,
     }
 }
 
-fn prompt(prompt: &PromptSpec) -> Prompt {
-    let args_struct = format!("{}Args", ident::pascal(&prompt.name));
+fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
+    let args_name = format!("{}Args", ident::pascal(&prompt.name));
     let args: Vec<Field> = prompt
         .arguments
         .iter()
@@ -686,28 +930,66 @@ fn prompt(prompt: &PromptSpec) -> Prompt {
                 default_fn: None,
                 default_expr: None,
                 optional: !argument.required,
+                schema: exact_description(argument.description.as_deref())
+                    .into_iter()
+                    .collect(),
                 ident,
             }
         })
         .collect();
-    let messages = prompt
-        .messages
-        .iter()
-        .map(|message| Message {
-            role: if message.role == "assistant" {
-                "Assistant"
-            } else {
-                "User"
-            },
-            expr: message_expr(&message.text, &args, &prompt.arguments),
+    let messages = prompt.messages.as_ref().map(|messages| {
+        messages
+            .iter()
+            .map(|message| Message {
+                role: if message.role == "assistant" {
+                    "Assistant"
+                } else {
+                    "User"
+                },
+                expr: message_expr(&message.text, &args, &prompt.arguments),
+            })
+            .collect()
+    });
+    let args_struct = (!args.is_empty()).then(|| {
+        structs.push(Struct {
+            name: args_name.clone(),
+            doc: doc_lines(&format!(
+                "Arguments of the prompt `{}`.",
+                prompt.name.replace('`', "'")
+            )),
+            schema: None,
+            derives: "Debug, Deserialize, JsonSchema",
+            fields: args,
+            checks: Vec::new(),
+        });
+        args_name
+    });
+    // The fields live in the struct now; the prompt keeps what it calls with.
+    let args = structs
+        .last()
+        .filter(|_| args_struct.is_some())
+        .map(|s| {
+            s.fields
+                .iter()
+                .map(|f| Field {
+                    ident: f.ident.clone(),
+                    rename_lit: None,
+                    ty: f.ty.clone(),
+                    doc: Vec::new(),
+                    default_fn: None,
+                    default_expr: None,
+                    optional: f.optional,
+                    schema: Vec::new(),
+                })
+                .collect()
         })
-        .collect();
+        .unwrap_or_default();
     Prompt {
         name_lit: string_literal(&prompt.name),
         ident: ident::snake(&prompt.name),
         description_lit: prompt.description.as_deref().map(string_literal),
         title_lit: prompt.title.as_deref().map(string_literal),
-        args_struct: (!args.is_empty()).then_some(args_struct),
+        args_struct,
         args,
         messages,
     }
@@ -736,15 +1018,14 @@ fn message_expr(text: &str, args: &[Field], specs: &[crate::spec::PromptArgument
         }
     }
     if used.is_empty() {
-        return string_literal(
-            &parts
-                .iter()
-                .map(|p| match p {
-                    TextPart::Text(text) => text.as_str(),
-                    TextPart::Arg(_) => "",
-                })
-                .collect::<String>(),
-        );
+        let text: String = parts
+            .iter()
+            .map(|p| match p {
+                TextPart::Text(text) => text.as_str(),
+                TextPart::Arg(_) => "",
+            })
+            .collect();
+        return string_literal(&text);
     }
     // Format arguments cannot be raw identifiers, so keywords get a `_`.
     let bindings: Vec<String> = used
@@ -766,7 +1047,80 @@ fn message_expr(text: &str, args: &[Field], specs: &[crate::spec::PromptArgument
     )
 }
 
-fn methods(spec: &Spec, tools: &[Tool], templates: &[Template]) -> Vec<Method> {
+/// The name of the handler method that completes an argument.
+pub fn completion_method(owner: &str, argument: &str) -> String {
+    ident::snake(&format!(
+        "complete_{}_{}",
+        ident::bare(&ident::snake(owner)),
+        argument
+    ))
+}
+
+fn completions(spec: &Spec) -> Vec<Completion> {
+    let mut completions = Vec::new();
+    for prompt in &spec.prompts {
+        for argument in &prompt.arguments {
+            let values: Vec<String> = argument
+                .values
+                .iter()
+                .flatten()
+                .map(|v| string_literal(v))
+                .collect();
+            if values.is_empty() && !argument.complete {
+                continue;
+            }
+            completions.push(Completion {
+                kind: "prompt",
+                ref_lit: string_literal(&prompt.name),
+                argument_lit: string_literal(&argument.name),
+                values,
+                method: argument
+                    .complete
+                    .then(|| completion_method(&prompt.name, &argument.name)),
+            });
+        }
+    }
+    for template in &spec.resource_templates {
+        for param in &template.params {
+            let values: Vec<String> = param
+                .values
+                .iter()
+                .flatten()
+                .map(|v| string_literal(v))
+                .collect();
+            if values.is_empty() && !param.complete {
+                continue;
+            }
+            completions.push(Completion {
+                kind: "resource",
+                ref_lit: string_literal(&template.uri_template),
+                argument_lit: string_literal(&param.name),
+                values,
+                method: param
+                    .complete
+                    .then(|| completion_method(&template.name, &param.name)),
+            });
+        }
+    }
+    completions
+}
+
+fn described(description: Option<&str>, note: String) -> Vec<String> {
+    let mut doc = description.map(doc_lines).unwrap_or_default();
+    if !doc.is_empty() {
+        doc.push(String::new());
+    }
+    doc.extend(doc_lines(&note));
+    doc
+}
+
+fn methods(
+    spec: &Spec,
+    tools: &[Tool],
+    templates: &[Template],
+    prompts: &[Prompt],
+    completions: &[Completion],
+) -> Vec<Method> {
     let mut methods = Vec::new();
     for (tool, spec) in tools.iter().zip(&spec.tools) {
         let mut doc = spec
@@ -774,86 +1128,128 @@ fn methods(spec: &Spec, tools: &[Tool], templates: &[Template]) -> Vec<Method> {
             .as_deref()
             .map(doc_lines)
             .unwrap_or_default();
-        if !tool.params.is_empty() {
-            if !doc.is_empty() {
-                doc.push(String::new());
-            }
-            for (param, field) in spec.params.iter().zip(&tool.params) {
-                let description = param.description.as_deref().unwrap_or_default();
-                let line = doc_lines(description).join(" ");
-                doc.push(
-                    format!("- `{}`: {line}", ident::bare(&field.ident))
-                        .trim_end()
-                        .to_owned(),
-                );
-            }
+        if !spec.params.is_empty() && !doc.is_empty() {
+            doc.push(String::new());
         }
-        let params: Vec<String> = tool
-            .params
-            .iter()
-            .map(|f| format!("{}: {}", f.ident, f.ty))
-            .collect();
+        for param in &spec.params {
+            let description = param.description.as_deref().unwrap_or_default();
+            let line = doc_lines(description).join(" ");
+            let name = ident::bare(&ident::snake(&param.name));
+            doc.push(format!("- `{name}`: {line}").trim_end().to_owned());
+        }
+        let params = tool.signature.clone();
         methods.push(Method {
+            kind: "tool",
             ident: tool.ident.clone(),
             doc,
             too_many_arguments: params.len() > 6,
             params,
-            kind: "tool",
+            returns: tool.output.clone().unwrap_or_else(|| "String".to_owned()),
         });
     }
-    for (resource, spec) in spec
+    for resource in spec
         .resources
         .iter()
-        .map(|r| (r, r))
-        .filter(|(r, _)| r.text.is_none())
+        .filter(|r| r.text.is_none() && r.file.is_none())
     {
-        let mut doc = spec
-            .description
-            .as_deref()
-            .map(doc_lines)
-            .unwrap_or_default();
-        if !doc.is_empty() {
-            doc.push(String::new());
-        }
-        doc.extend(doc_lines(&format!(
-            "Serves the resource `{}`.",
-            resource.uri.replace('`', "'")
-        )));
         methods.push(Method {
-            ident: ident::snake(&resource.name),
-            doc,
-            params: Vec::new(),
             kind: "resource",
+            ident: ident::snake(&resource.name),
+            doc: described(
+                resource.description.as_deref(),
+                format!("Serves the resource `{}`.", resource.uri.replace('`', "'")),
+            ),
+            params: Vec::new(),
+            returns: if resource.binary { "Vec<u8>" } else { "String" }.to_owned(),
             too_many_arguments: false,
         });
     }
     for (template, spec) in templates.iter().zip(&spec.resource_templates) {
-        let mut doc = spec
-            .description
-            .as_deref()
-            .map(doc_lines)
-            .unwrap_or_default();
-        if !doc.is_empty() {
-            doc.push(String::new());
-        }
-        doc.extend(doc_lines(&format!(
-            "Serves the resource template `{}`.",
-            template.uri_template.replace('`', "'")
-        )));
         let params: Vec<String> = template
             .vars
             .iter()
             .map(|v| format!("{}: {}", v.ident, v.ty))
             .collect();
         methods.push(Method {
+            kind: "template",
             ident: template.method.clone(),
-            doc,
+            doc: described(
+                spec.description.as_deref(),
+                format!(
+                    "Serves the resource template `{}`.",
+                    template.uri_template.replace('`', "'")
+                ),
+            ),
             too_many_arguments: params.len() > 6,
             params,
-            kind: "template",
+            returns: if template.binary { "Vec<u8>" } else { "String" }.to_owned(),
         });
     }
+    for (prompt, spec) in prompts.iter().zip(&spec.prompts) {
+        if prompt.messages.is_some() {
+            continue;
+        }
+        let params: Vec<String> = prompt
+            .args
+            .iter()
+            .map(|f| format!("{}: {}", f.ident, f.ty))
+            .collect();
+        methods.push(Method {
+            kind: "prompt",
+            ident: prompt.ident.clone(),
+            doc: described(
+                spec.description.as_deref(),
+                format!(
+                    "Builds the messages of the prompt `{}`.",
+                    spec.name.replace('`', "'")
+                ),
+            ),
+            too_many_arguments: params.len() > 6,
+            params,
+            returns: "Vec<PromptMessage>".to_owned(),
+        });
+    }
+    for completion in completions {
+        if let Some(method) = &completion.method {
+            methods.push(Method {
+                kind: "completion",
+                ident: method.clone(),
+                doc: doc_lines(&format!(
+                    "Offers values for {} of {} that start with `prefix`.",
+                    completion.argument_lit, completion.ref_lit
+                )),
+                params: vec!["prefix: String".to_owned()],
+                returns: "Vec<String>".to_owned(),
+                too_many_arguments: false,
+            });
+        }
+    }
     methods
+}
+
+/// The generated types that handler method signatures mention.
+fn handler_imports(methods: &[Method], enums: &[EnumType], structs: &[Struct]) -> Vec<String> {
+    let mentioned = |name: &str| {
+        methods.iter().any(|m| {
+            m.params
+                .iter()
+                .chain(std::iter::once(&m.returns))
+                .any(|text| {
+                    text.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .any(|word| word == name)
+                })
+        })
+    };
+    let mut names: Vec<String> = enums
+        .iter()
+        .map(|e| e.name.clone())
+        .chain(structs.iter().map(|s| s.name.clone()))
+        .chain(std::iter::once("PromptMessage".to_owned()))
+        .filter(|name| mentioned(name))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// A TOML basic string: JSON's string escapes are all valid TOML.

@@ -90,12 +90,46 @@ pub fn notes_server() -> &'static Path {
         .1
 }
 
+/// A crate generated from a bundled spec, and its built binary.
+pub struct Generated {
+    /// The crate directory.
+    pub dir: PathBuf,
+    pub binary: PathBuf,
+}
+
+/// Generates the crate of `specs/<spec>` and builds it, once per test
+/// binary; `name` is the server's name, which is also its binary's. The
+/// crate lives until the test binary exits.
+pub fn generated(spec: &str, name: &str) -> &'static Generated {
+    static CRATES: Mutex<Vec<(String, &'static Generated)>> = Mutex::new(Vec::new());
+    // Held while building: builds share a target directory, so they would
+    // wait for each other anyway.
+    let mut crates = CRATES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, generated)) = crates.iter().find(|(s, _)| s == spec) {
+        return generated;
+    }
+    let scratch = Box::leak(Box::new(scratch()));
+    let dir = scratch.path().join(name);
+    mcpgen()
+        .arg("new")
+        .arg(repo().join("specs").join(spec))
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success();
+    let binary = build(&dir, name);
+    let generated: &'static Generated = Box::leak(Box::new(Generated { dir, binary }));
+    crates.push((spec.to_owned(), generated));
+    generated
+}
+
 /// A running server, spoken to over its real stdin and stdout.
 pub struct Server {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: mpsc::Receiver<String>,
     next_id: i64,
+    initialized: Value,
     /// Every line the server wrote to stdout, in order.
     pub transcript: Vec<String>,
 }
@@ -131,6 +165,7 @@ impl Server {
             stdin,
             lines,
             next_id: 0,
+            initialized: Value::Null,
             transcript: Vec::new(),
         }
     }
@@ -140,8 +175,14 @@ impl Server {
         let mut server = Self::spawn(binary, args);
         let reply = server.initialize("2025-06-18");
         assert!(reply.get("result").is_some(), "initialize failed: {reply}");
+        server.initialized = reply["result"].clone();
         server.notify("notifications/initialized", json!({}));
         server
+    }
+
+    /// What the server answered to `initialize` in [`Server::start`].
+    pub fn initialize_result(&self) -> Value {
+        self.initialized.clone()
     }
 
     pub fn initialize(&mut self, version: &str) -> Value {

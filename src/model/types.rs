@@ -1,0 +1,503 @@
+//! Value types: spec types to Rust types, JSON Schema attributes, and the
+//! checks that enforce a parameter's constraints before a handler runs.
+
+use crate::{
+    model::{ident, rust::string_literal},
+    spec::{ItemsSpec, ParamSpec, Rules, TypeSpec},
+};
+
+/// The string formats a parameter may declare.
+pub const FORMATS: &[&str] = &["date-time", "date", "email", "uri"];
+
+/// The built-in type names.
+pub const BUILTIN_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array"];
+
+/// The type of a tool parameter, type field or template variable.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Enum(Vec<String>),
+    Array(Box<ParamType>),
+    /// A named type from the spec's `types`.
+    Object(String),
+}
+
+impl ParamType {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Enum(_) => "enum",
+            Self::Array(_) => "array",
+            Self::Object(_) => "object",
+        }
+    }
+}
+
+/// Reads a parameter's type; on error, names the offending key.
+pub fn param_type(
+    param: &ParamSpec,
+    types: &[TypeSpec],
+) -> Result<ParamType, (&'static str, String)> {
+    let ty = param.ty.as_deref().unwrap_or("string");
+    let base =
+        scalar_type(ty, param.values.as_deref(), types).map_err(|message| ("type", message))?;
+    match (base, &param.items) {
+        (Some(ty), None) => Ok(ty),
+        (Some(_), Some(_)) => Err((
+            "items",
+            format!(
+                "`items` is only for arrays, and `{}` is a `{ty}`",
+                param.name
+            ),
+        )),
+        (None, None) => Err(("type", format!("the array `{}` needs `items`", param.name))),
+        (None, Some(items)) => match item_type(items, types) {
+            Ok(Some(item)) => Ok(ParamType::Array(Box::new(item))),
+            Ok(None) => Err(("items", "arrays of arrays are not supported".to_owned())),
+            Err(message) => Err(("items", message)),
+        },
+    }
+}
+
+fn item_type(items: &ItemsSpec, types: &[TypeSpec]) -> Result<Option<ParamType>, String> {
+    scalar_type(
+        items.ty.as_deref().unwrap_or("string"),
+        items.values.as_deref(),
+        types,
+    )
+}
+
+/// A scalar or named type, or `None` for `array`.
+fn scalar_type(
+    ty: &str,
+    values: Option<&[String]>,
+    types: &[TypeSpec],
+) -> Result<Option<ParamType>, String> {
+    let scalar = match (ty, values) {
+        ("string", Some([])) => return Err("an `enum` needs at least one value".to_owned()),
+        ("string", Some(values)) => {
+            let mut variants: Vec<String> = values.iter().map(|v| ident::pascal(v)).collect();
+            variants.sort();
+            if let Some(pair) = variants.windows(2).find(|pair| pair[0] == pair[1]) {
+                return Err(format!(
+                    "two enum values both become the Rust variant `{}`",
+                    pair[0]
+                ));
+            }
+            ParamType::Enum(values.to_vec())
+        }
+        (_, Some(_)) => return Err(format!("`enum` is only for strings, not `{ty}`")),
+        ("string", None) => ParamType::String,
+        ("integer", None) => ParamType::Integer,
+        ("number", None) => ParamType::Number,
+        ("boolean", None) => ParamType::Boolean,
+        ("array", None) => return Ok(None),
+        (name, None) if types.iter().any(|t| t.name == name) => ParamType::Object(name.to_owned()),
+        (other, None) => return Err(format!("unknown type `{other}`")),
+    };
+    Ok(Some(scalar))
+}
+
+/// A Rust expression for a default value, checked against its type.
+pub fn default_expr(
+    ty: &ParamType,
+    value: &serde_yaml::Value,
+    enum_type: &str,
+) -> Result<String, String> {
+    use serde_yaml::Value;
+    match (ty, value) {
+        (ParamType::String, Value::String(text)) => {
+            Ok(format!("{}.to_owned()", string_literal(text)))
+        }
+        (ParamType::Integer, Value::Number(n)) if n.as_i64().is_some() => Ok(n.to_string()),
+        (ParamType::Number, Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
+            Ok(float_literal(n))
+        }
+        (ParamType::Boolean, Value::Bool(flag)) => Ok(flag.to_string()),
+        (ParamType::Enum(values), Value::String(text)) if values.contains(text) => {
+            Ok(format!("{enum_type}::{}", ident::pascal(text)))
+        }
+        (ParamType::Enum(values), _) => Err(format!(
+            "the default must be one of {}",
+            values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        (ParamType::Array(item), Value::Sequence(items)) => {
+            let items = items
+                .iter()
+                .map(|value| default_expr(item, value, enum_type))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(format!("vec![{}]", items.join(", ")))
+        }
+        (ParamType::Object(_), _) => Err("object parameters cannot have a default".to_owned()),
+        (ty, _) => Err(format!("the default is not a valid {}", ty.name())),
+    }
+}
+
+fn float_literal(n: &serde_yaml::Number) -> String {
+    let text = n.to_string();
+    if text.contains(['.', 'e', 'E']) {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
+/// Checks that `rules` fit a value of type `ty`; returns (key, message).
+pub fn check_rules(ty: &ParamType, rules: &Rules) -> Result<(), (&'static str, String)> {
+    let is_string = matches!(ty, ParamType::String);
+    let is_number = matches!(ty, ParamType::Integer | ParamType::Number);
+    let name = ty.name();
+    for (key, set) in [
+        ("min_length", rules.min_length.is_some()),
+        ("max_length", rules.max_length.is_some()),
+        ("pattern", rules.pattern.is_some()),
+        ("format", rules.format.is_some()),
+    ] {
+        if set && !is_string {
+            return Err((key, format!("`{key}` is for strings, not a `{name}`")));
+        }
+    }
+    for (key, bound) in [("minimum", &rules.minimum), ("maximum", &rules.maximum)] {
+        match bound {
+            Some(_) if !is_number => {
+                return Err((key, format!("`{key}` is for numbers, not a `{name}`")));
+            }
+            Some(n) if *ty == ParamType::Integer && n.as_i64().is_none() => {
+                return Err((key, format!("the `{key}` of an integer must be an integer")));
+            }
+            Some(n) if n.as_f64().is_none_or(|f| !f.is_finite()) => {
+                return Err((key, format!("`{key}` must be a finite number")));
+            }
+            _ => {}
+        }
+    }
+    if let (Some(min), Some(max)) = (rules.min_length, rules.max_length)
+        && min > max
+    {
+        return Err((
+            "min_length",
+            format!("`min_length` {min} is above `max_length` {max}"),
+        ));
+    }
+    if let (Some(min), Some(max)) = (&rules.minimum, &rules.maximum)
+        && min.as_f64() > max.as_f64()
+    {
+        return Err((
+            "minimum",
+            format!("`minimum` {min} is above `maximum` {max}"),
+        ));
+    }
+    if let Some(format) = &rules.format
+        && !FORMATS.contains(&format.as_str())
+    {
+        return Err((
+            "format",
+            format!(
+                "unknown format `{format}`; the formats are {}",
+                FORMATS
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    if let Some(pattern) = &rules.pattern
+        && let Err(error) = regex_syntax::Parser::new().parse(pattern)
+    {
+        let error = error.to_string();
+        let reason = error.lines().last().unwrap_or("invalid").trim();
+        return Err((
+            "pattern",
+            format!("`{pattern}` is not a valid regular expression: {reason}"),
+        ));
+    }
+    Ok(())
+}
+
+/// What generated code needs beyond the checks themselves.
+#[derive(Debug, Default)]
+pub struct CheckNeeds {
+    pub length: bool,
+    pub range: bool,
+    pub items: bool,
+    pub formats: Vec<&'static str>,
+    /// `(static name, pattern literal)` for each pattern.
+    pub patterns: Vec<(String, String)>,
+}
+
+impl CheckNeeds {
+    pub fn any(&self) -> bool {
+        self.length
+            || self.range
+            || self.items
+            || !self.formats.is_empty()
+            || !self.patterns.is_empty()
+    }
+
+    fn format(&mut self, format: &str) -> &'static str {
+        let known = FORMATS.iter().find(|f| **f == format).expect("validated");
+        if !self.formats.contains(known) {
+            self.formats.push(known);
+        }
+        known
+    }
+}
+
+/// How generated code reaches a value: by reference, and by copy for numbers.
+struct Access<'a> {
+    reference: &'a str,
+    copy: &'a str,
+}
+
+/// The statements that check one field of a struct with a `check(&self, at)`
+/// method, or nothing if the field has no constraints.
+pub fn field_checks(
+    param: &ParamSpec,
+    ty: &ParamType,
+    ident: &str,
+    optional: bool,
+    owner: &str,
+    objects_with_checks: &dyn Fn(&str) -> bool,
+    needs: &mut CheckNeeds,
+) -> Vec<String> {
+    let name = string_literal(&param.name);
+    let direct = format!("&self.{ident}");
+    let copy = format!("self.{ident}");
+    let access = if optional {
+        Access {
+            reference: "value",
+            copy: "*value",
+        }
+    } else {
+        Access {
+            reference: &direct,
+            copy: &copy,
+        }
+    };
+    let static_name = format!(
+        "{}_{}",
+        ident::screaming(owner),
+        ident::screaming(&param.name)
+    );
+    let mut checks = Vec::new();
+    match ty {
+        ParamType::Array(item) => {
+            if param.min_items.is_some() || param.max_items.is_some() {
+                needs.items = true;
+                checks.push(format!(
+                    "check_items(at, {name}, {}.len(), {}, {})?;",
+                    access.copy.trim_start_matches('*'),
+                    bound(param.min_items),
+                    bound(param.max_items)
+                ));
+            }
+            let item_rules = param
+                .items
+                .as_ref()
+                .map(ItemsSpec::rules)
+                .unwrap_or_default();
+            let item_checks = value_checks(
+                item,
+                &item_rules,
+                &Access {
+                    reference: "item",
+                    copy: "*item",
+                },
+                "&at",
+                "\"\"",
+                &format!("{static_name}_ITEM"),
+                objects_with_checks,
+                needs,
+            );
+            if !item_checks.is_empty() {
+                // `self.tags.iter()`, not `&self.tags.iter()`: the method call
+                // binds tighter than `&`.
+                checks.push(format!(
+                    "for (i, item) in {}.iter().enumerate() {{\nlet at = format!(\"{{}}[{{i}}]\", path(at, {name}));\n{}\n}}",
+                    access.copy.trim_start_matches('*'),
+                    item_checks.join("\n")
+                ));
+            }
+        }
+        ty => checks.extend(value_checks(
+            ty,
+            &param.rules(),
+            &access,
+            "at",
+            &name,
+            &static_name,
+            objects_with_checks,
+            needs,
+        )),
+    }
+    if optional && !checks.is_empty() {
+        return vec![format!(
+            "if let Some(value) = &self.{ident} {{\n{}\n}}",
+            checks.join("\n")
+        )];
+    }
+    checks
+}
+
+/// The statements that check a URI template variable, once it is bound to
+/// `ident` with its type: a `String`, or an `i64` for an integer.
+pub fn var_checks(
+    param: &ParamSpec,
+    ty: &ParamType,
+    ident: &str,
+    owner: &str,
+    needs: &mut CheckNeeds,
+) -> Vec<String> {
+    let reference = format!("&{ident}");
+    let static_name = format!(
+        "{}_{}",
+        ident::screaming(owner),
+        ident::screaming(&param.name)
+    );
+    value_checks(
+        ty,
+        &param.rules(),
+        &Access {
+            reference: &reference,
+            copy: ident,
+        },
+        "\"\"",
+        &string_literal(&param.name),
+        &static_name,
+        &|_| false,
+        needs,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn value_checks(
+    ty: &ParamType,
+    rules: &Rules,
+    access: &Access,
+    at: &str,
+    name: &str,
+    static_name: &str,
+    objects_with_checks: &dyn Fn(&str) -> bool,
+    needs: &mut CheckNeeds,
+) -> Vec<String> {
+    let mut checks = Vec::new();
+    let reference = access.reference;
+    match ty {
+        ParamType::String => {
+            if rules.min_length.is_some() || rules.max_length.is_some() {
+                needs.length = true;
+                checks.push(format!(
+                    "check_length({at}, {name}, {reference}, {}, {})?;",
+                    bound(rules.min_length),
+                    bound(rules.max_length)
+                ));
+            }
+            if let Some(format) = &rules.format {
+                let format = needs.format(format);
+                checks.push(format!(
+                    "check_{}({at}, {name}, {reference})?;",
+                    format.replace('-', "_")
+                ));
+            }
+            if let Some(pattern) = &rules.pattern {
+                let static_name = format!("{static_name}_PATTERN");
+                checks.push(format!(
+                    "check_pattern({at}, {name}, {reference}, &{static_name})?;"
+                ));
+                needs.patterns.push((static_name, string_literal(pattern)));
+            }
+        }
+        ParamType::Integer | ParamType::Number
+            if rules.minimum.is_some() || rules.maximum.is_some() =>
+        {
+            needs.range = true;
+            let literal = |n: &Option<serde_yaml::Number>| match n {
+                None => "None".to_owned(),
+                Some(n) if *ty == ParamType::Number => format!("Some({})", float_literal(n)),
+                Some(n) => format!("Some({n})"),
+            };
+            checks.push(format!(
+                "check_range({at}, {name}, {}, {}, {})?;",
+                access.copy,
+                literal(&rules.minimum),
+                literal(&rules.maximum)
+            ));
+        }
+        ParamType::Object(type_name) if objects_with_checks(type_name) => {
+            // `self.address.check(..)`: a leading `&` would apply to the result.
+            let receiver = reference.trim_start_matches('&');
+            checks.push(format!("{receiver}.check(&path({at}, {name}))?;"));
+        }
+        _ => {}
+    }
+    checks
+}
+
+fn bound(value: Option<u64>) -> String {
+    value.map_or_else(|| "None".to_owned(), |n| format!("Some({n})"))
+}
+
+/// The `#[schemars(...)]` items that put a field's constraints in its schema.
+pub fn schema_items(param: &ParamSpec, ty: &ParamType) -> Vec<String> {
+    match ty {
+        ParamType::Array(_) => {
+            let mut items = Vec::new();
+            if let Some(length) = length(param.min_items, param.max_items) {
+                items.push(length);
+            }
+            let inner = param
+                .items
+                .as_ref()
+                .map(|items| rule_items(&items.rules()))
+                .unwrap_or_default();
+            if !inner.is_empty() {
+                items.push(format!("inner({})", inner.join(", ")));
+            }
+            items
+        }
+        _ => rule_items(&param.rules()),
+    }
+}
+
+fn rule_items(rules: &Rules) -> Vec<String> {
+    let mut items = Vec::new();
+    if let Some(length) = length(rules.min_length, rules.max_length) {
+        items.push(length);
+    }
+    let range: Vec<String> = [("min", &rules.minimum), ("max", &rules.maximum)]
+        .into_iter()
+        .filter_map(|(key, n)| n.as_ref().map(|n| format!("{key} = {n}")))
+        .collect();
+    if !range.is_empty() {
+        items.push(format!("range({})", range.join(", ")));
+    }
+    if let Some(pattern) = &rules.pattern {
+        items.push(format!("regex(pattern = {})", string_literal(pattern)));
+    }
+    match rules.format.as_deref() {
+        Some("email") => items.push("email".to_owned()),
+        Some("uri") => items.push("url".to_owned()),
+        Some(format) => items.push(format!("extend(\"format\" = {})", string_literal(format))),
+        None => {}
+    }
+    items
+}
+
+fn length(min: Option<u64>, max: Option<u64>) -> Option<String> {
+    let parts: Vec<String> = [("min", min), ("max", max)]
+        .into_iter()
+        .filter_map(|(key, n)| n.map(|n| format!("{key} = {n}")))
+        .collect();
+    (!parts.is_empty()).then(|| format!("length({})", parts.join(", ")))
+}
