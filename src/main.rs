@@ -6,6 +6,7 @@
 //! user's code.
 
 mod diagnostic;
+mod install;
 mod lock;
 mod manifest;
 mod model;
@@ -135,6 +136,9 @@ enum Command {
         #[arg(long)]
         frozen: bool,
     },
+    /// Build a generated server and add it to an MCP client's configuration.
+    #[command(subcommand)]
+    Install(InstallTarget),
     /// Write a starter spec, ready for `mcpgen new`.
     Init {
         /// The directory to write into [default: the current directory]
@@ -150,6 +154,26 @@ enum Command {
     /// `# yaml-language-server: $schema=mcpgen.schema.json` to get
     /// completion and validation in VS Code and other editors.
     Schema,
+}
+
+#[derive(Debug, Subcommand)]
+enum InstallTarget {
+    /// Build the release binary, then add or update the server's entry in
+    /// `claude_desktop_config.json`, keeping every other entry and setting.
+    ///
+    /// The old file is kept as `claude_desktop_config.json.bak`. Also prints
+    /// the `claude mcp add` command for Claude Code, and a generic
+    /// `mcpServers` entry for other clients.
+    ClaudeDesktop {
+        /// The generated crate [default: the crate around the current directory]
+        crate_dir: Option<PathBuf>,
+        /// The configuration file [default: Claude Desktop's, for this platform]
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Print the new configuration instead of writing it.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -194,6 +218,11 @@ fn main() -> ExitCode {
             Some(spec) if is_spec(&spec) => regen::check(None, Some(&spec), true, format),
             dir => regen::check(dir.as_deref(), None, frozen, format),
         },
+        Command::Install(InstallTarget::ClaudeDesktop {
+            crate_dir,
+            config,
+            dry_run,
+        }) => install_claude_desktop(crate_dir.as_deref(), config, dry_run, format),
         Command::Init { dir, example } => init(dir.unwrap_or_else(|| PathBuf::from(".")), example),
         Command::Schema => {
             print!("{}", schema::json());
@@ -416,5 +445,60 @@ fn init(dir: PathBuf, example: Example) -> Result<(), Failure> {
     println!();
     println!("Next: edit {}, then", spec.display());
     println!("  mcpgen new {}", spec.display());
+    Ok(())
+}
+
+fn install_claude_desktop(
+    crate_dir: Option<&Path>,
+    config: Option<PathBuf>,
+    dry_run: bool,
+    report: Report,
+) -> Result<(), Failure> {
+    let (root, loaded) = regen::load_crate(crate_dir, report)?;
+    let config = config.or_else(install::default_config).ok_or_else(|| {
+        Failure::Io(
+            "cannot tell where Claude Desktop keeps its configuration\n  = help: pass `--config PATH`"
+                .to_owned(),
+        )
+    })?;
+    let existing = match fs::read_to_string(&config) {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            return Err(Failure::Io(format!(
+                "cannot read `{}`: {error}",
+                config.display()
+            )));
+        }
+    };
+    let name = loaded.model.crate_name.clone();
+    // Refuse a broken file before spending a build on it.
+    install::updated(existing.as_deref(), &config, &name, serde_json::Value::Null)?;
+    let binary = install::build_release(&root, &name)?;
+    let binary = fs::canonicalize(&binary).unwrap_or(binary);
+    let entry = install::entry(&binary, &loaded);
+    let updated = install::updated(existing.as_deref(), &config, &name, entry.clone())?;
+    if dry_run {
+        println!("Would write {}:", config.display());
+        print!("{updated}");
+    } else {
+        let backup = install::write_with_backup(&config, &updated)?;
+        println!("Added `{name}` to {}", config.display());
+        if let Some(backup) = backup {
+            println!("  the previous file is kept as {}", backup.display());
+        }
+        println!("  restart Claude Desktop to load it");
+    }
+    println!();
+    println!("For Claude Code:");
+    println!("  {}", install::claude_code_command(&name, &entry));
+    println!("For other clients, an `mcpServers` entry:");
+    let snippet = serde_json::json!({ "mcpServers": { name: entry } });
+    for line in serde_json::to_string_pretty(&snippet)
+        .unwrap_or_default()
+        .lines()
+    {
+        println!("  {line}");
+    }
     Ok(())
 }

@@ -121,6 +121,15 @@ impl Crate {
     }
 }
 
+/// The crate at `dir`, or around the current directory, with its spec run
+/// through the pipeline: for commands that act on a generated crate.
+pub fn load_crate(dir: Option<&Path>, report: Report) -> Result<(PathBuf, Loaded), Failure> {
+    let krate = Crate::locate(dir)?;
+    let record = krate.lock()?.spec.clone();
+    let loaded = load(&krate.spec_path(&record), report)?;
+    Ok((krate.root, loaded))
+}
+
 fn read_lock(root: &Path) -> Result<Option<Lock>, Failure> {
     let path = root.join(LOCK_FILE);
     let Some(text) = write::read(&path).map_err(|error| Failure::Io(error.to_string()))? else {

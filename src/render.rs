@@ -37,6 +37,7 @@ const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
     ("src/server.rs", "server.rs", include_str!("../templates/server.rs.tera"), Owner::Mcpgen),
     ("src/stdio.rs", "stdio.rs", include_str!("../templates/stdio.rs.tera"), Owner::Mcpgen),
     ("src/http.rs", "http.rs", include_str!("../templates/http.rs.tera"), Owner::Mcpgen),
+    ("tests/mcp.rs", "tests.rs", include_str!("../templates/tests.rs.tera"), Owner::Mcpgen),
     ("src/handlers.rs", "handlers.rs", include_str!("../templates/handlers.rs.tera"), Owner::User),
 ];
 

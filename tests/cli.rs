@@ -367,6 +367,9 @@ fn generated_crates_pass_fmt_and_clippy() {
         &out,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
     );
+    // The crate's own generated tests drive the real handlers in process.
+    let tests = cargo(&out, &["test", "--quiet"]);
+    assert!(tests.contains("4 passed"), "{tests}");
     // A crate from a spec without handlers builds from the starter stubs.
     let spec = dir.path().join("tiny.yaml");
     fs::write(&spec, VALID).unwrap();
@@ -384,6 +387,10 @@ fn generated_crates_pass_fmt_and_clippy() {
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
     );
     assert!(build(&out, "tiny-server").exists());
+    // Its generated tests pass against the stubs, which answer every call
+    // with an error.
+    let tests = cargo(&out, &["test", "--quiet"]);
+    assert!(tests.contains("2 passed"), "{tests}");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 pub mod ident;
 pub mod rust;
+pub mod samples;
 pub mod types;
 pub mod uri_template;
 
@@ -171,6 +172,8 @@ pub struct Model {
     pub has_integer_vars: bool,
     pub has_var_enums: bool,
     pub has_dynamic_prompts: bool,
+    /// Some resource or template is served by a handler.
+    pub has_dynamic_reads: bool,
     /// Some resource is served as a base64 blob.
     pub has_blobs: bool,
     pub has_dynamic_blobs: bool,
@@ -187,6 +190,9 @@ pub struct Model {
     /// The prefix of the server's own environment variables, e.g.
     /// `NOTES_SERVER` for `NOTES_SERVER_HTTP`.
     pub env_prefix: String,
+    /// Path settings that generated tests point into a temporary directory:
+    /// (flag, file name), as literals.
+    pub test_paths: Vec<(String, String)>,
 }
 
 /// Which check helpers generated code calls.
@@ -240,6 +246,11 @@ pub struct Tool {
     pub checked: bool,
     /// The structured output type, if any.
     pub output: Option<String>,
+    /// Arguments that fit the parameters, as a JSON string literal.
+    pub sample_lit: String,
+    /// Wire names of the parameters, and of the required ones.
+    pub property_lits: Vec<String>,
+    pub required_lits: Vec<String>,
 }
 
 /// A struct that derives serde and schemars traits.
@@ -317,6 +328,8 @@ pub struct Template {
     pub vars: Vec<TemplateVar>,
     /// Statements that check the variables' constraints.
     pub checks: Vec<String>,
+    /// A URI that matches the template, for tests.
+    pub sample_uri_lit: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -345,6 +358,8 @@ pub struct Prompt {
     pub args: Vec<Field>,
     /// Fixed messages; `None` when a handler method builds them.
     pub messages: Option<Vec<Message>>,
+    /// Arguments for every argument, as a JSON string literal.
+    pub sample_lit: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -470,6 +485,7 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
             .flat_map(|t| &t.vars)
             .any(|v| !v.values.is_empty()),
         has_dynamic_prompts: prompts.iter().any(|p| p.messages.is_none()),
+        has_dynamic_reads: !templates.is_empty() || resources.iter().any(|r| r.method.is_some()),
         has_blobs: resources.iter().any(|r| r.binary) || templates.iter().any(|t| t.binary),
         has_dynamic_blobs: resources.iter().any(|r| r.binary && r.method.is_some())
             || templates.iter().any(|t| t.binary),
@@ -493,6 +509,17 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         http_default_addr: HTTP_DEFAULT_ADDR,
         http_path: HTTP_PATH,
         env_prefix: env_prefix(&crate_name),
+        test_paths: spec
+            .settings
+            .iter()
+            .filter(|s| s.ty.as_deref() == Some("path") && s.default.is_some())
+            .map(|s| {
+                (
+                    string_literal(&format!("--{}", s.name.replace('_', "-"))),
+                    string_literal(&s.name),
+                )
+            })
+            .collect(),
         crate_name,
     }
 }
@@ -624,6 +651,18 @@ impl Builder<'_> {
             signature,
             checked,
             output: tool.output.as_deref().map(type_name),
+            sample_lit: string_literal(&samples::arguments(&tool.params, self.types).to_string()),
+            property_lits: tool
+                .params
+                .iter()
+                .map(|p| string_literal(&p.name))
+                .collect(),
+            required_lits: tool
+                .params
+                .iter()
+                .filter(|p| p.required != Some(false) && p.default.is_none())
+                .map(|p| string_literal(&p.name))
+                .collect(),
         }
     }
 
@@ -901,6 +940,17 @@ fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds
                 },
             })
             .collect(),
+        sample_uri_lit: string_literal(
+            &parts
+                .iter()
+                .map(|part| match part {
+                    uri_template::Part::Literal(text) => text.clone(),
+                    uri_template::Part::Var(name) => {
+                        samples::template_value(template.params.iter().find(|p| &p.name == name))
+                    }
+                })
+                .collect::<String>(),
+        ),
         vars,
         checks,
     }
@@ -992,6 +1042,23 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
         args_struct,
         args,
         messages,
+        sample_lit: string_literal(
+            &serde_json::Value::Object(
+                prompt
+                    .arguments
+                    .iter()
+                    .map(|a| {
+                        let value = a
+                            .values
+                            .as_ref()
+                            .and_then(|v| v.first())
+                            .map_or("example", |v| v);
+                        (a.name.clone(), serde_json::Value::String(value.to_owned()))
+                    })
+                    .collect(),
+            )
+            .to_string(),
+        ),
     }
 }
 
