@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{build, cargo, mcpgen, repo, scratch};
+use common::{assert_lint_clean, build, cargo, generate, mcpgen, repo, scratch};
 use predicates::str::contains;
 
 /// A minimal valid spec, to break in one place per test.
@@ -362,11 +362,7 @@ fn generated_crates_pass_fmt_and_clippy() {
         .arg(&out)
         .assert()
         .success();
-    cargo(&out, &["fmt", "--check"]);
-    cargo(
-        &out,
-        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-    );
+    assert_lint_clean(&out);
     // The crate's own generated tests drive the real handlers in process.
     let tests = cargo(&out, &["test", "--quiet"]);
     assert!(tests.contains("4 passed"), "{tests}");
@@ -374,18 +370,8 @@ fn generated_crates_pass_fmt_and_clippy() {
     let spec = dir.path().join("tiny.yaml");
     fs::write(&spec, VALID).unwrap();
     let out = dir.path().join("tiny");
-    mcpgen()
-        .arg("new")
-        .arg(&spec)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    cargo(&out, &["fmt", "--check"]);
-    cargo(
-        &out,
-        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-    );
+    generate(&spec, &out);
+    assert_lint_clean(&out);
     assert!(build(&out, "tiny-server").exists());
     // Its generated tests pass against the stubs, which answer every call
     // with an error.

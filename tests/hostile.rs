@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{Server, build, cargo, mcpgen, scratch};
+use common::{Server, assert_lint_clean, build, generate, scratch};
 use serde_json::{Value, json};
 
 /// Text that breaks naive code generators: quotes, raw-string fences,
@@ -86,18 +86,8 @@ fn hostile_strings_compile_and_reach_the_wire_unchanged() {
     let spec_path = dir.path().join("hostile.yaml");
     fs::write(&spec_path, spec()).unwrap();
     let out = dir.path().join("hostile");
-    mcpgen()
-        .arg("new")
-        .arg(&spec_path)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    cargo(&out, &["fmt", "--check"]);
-    cargo(
-        &out,
-        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-    );
+    generate(&spec_path, &out);
+    assert_lint_clean(&out);
     let binary = build(&out, "hostile-server");
 
     let mut server = Server::start(&binary, &[]);

@@ -15,7 +15,7 @@ use std::{
     process::{Command, Output},
 };
 
-use common::{Server, generated_target, mcpgen, scratch};
+use common::{Server, generate, generated_target, mcpgen, scratch};
 use serde_json::json;
 
 /// A spec of three tools, to change in every way a spec changes.
@@ -110,13 +110,7 @@ impl Project {
         let spec_path = dir.path().join("specs/server.yaml");
         fs::write(&spec_path, spec.replace("regen-test-server", name)).unwrap();
         let root = dir.path().join(name);
-        mcpgen()
-            .arg("new")
-            .arg(&spec_path)
-            .arg("--out")
-            .arg(&root)
-            .assert()
-            .success();
+        generate(&spec_path, &root);
         Self {
             _dir: dir,
             spec: spec_path,

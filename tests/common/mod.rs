@@ -61,6 +61,27 @@ pub fn cargo(dir: &Path, args: &[&str]) -> String {
     text
 }
 
+/// Runs `mcpgen new SPEC --out OUT`, which must succeed.
+pub fn generate(spec: &Path, out: &Path) {
+    mcpgen()
+        .arg("new")
+        .arg(spec)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Checks that a generated crate passes `cargo fmt --check` and
+/// `cargo clippy --all-targets -- -D warnings`.
+pub fn assert_lint_clean(dir: &Path) {
+    cargo(dir, &["fmt", "--check"]);
+    cargo(
+        dir,
+        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+    );
+}
+
 /// Builds a generated crate and returns the path of its binary.
 pub fn build(dir: &Path, name: &str) -> PathBuf {
     cargo(dir, &["build", "--quiet"]);
