@@ -15,7 +15,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{TIMEOUT, cargo, mcpgen, notes_server, repo, scratch};
+use common::{TIMEOUT, assert_lint_clean, cargo, generate, mcpgen, notes_server, repo, scratch};
 use serde_json::{Value, json};
 
 /// The environment variable that holds the notes server's bearer token.
@@ -837,13 +837,7 @@ tools:
 fn generated_code_passes_fmt_and_clippy_without_http() {
     let dir = scratch();
     let notes = dir.path().join("notes-server");
-    mcpgen()
-        .arg("new")
-        .arg(repo().join("specs/notes.yaml"))
-        .arg("--out")
-        .arg(&notes)
-        .assert()
-        .success();
+    generate(&repo().join("specs/notes.yaml"), &notes);
     cargo(&notes, &["fmt", "--check"]);
     cargo(
         &notes,
@@ -861,13 +855,7 @@ fn generated_code_passes_fmt_and_clippy_without_http() {
     let spec = dir.path().join("tiny.yaml");
     std::fs::write(&spec, STDIO_ONLY).unwrap();
     let tiny = dir.path().join("tiny-server");
-    mcpgen()
-        .arg("new")
-        .arg(&spec)
-        .arg("--out")
-        .arg(&tiny)
-        .assert()
-        .success();
+    generate(&spec, &tiny);
     assert!(!tiny.join("src/http.rs").exists());
     let manifest = std::fs::read_to_string(tiny.join("Cargo.toml")).unwrap();
     for absent in ["hyper", "[features]", "transport-streamable-http-server"] {
@@ -879,11 +867,7 @@ fn generated_code_passes_fmt_and_clippy_without_http() {
     }
     let main = std::fs::read_to_string(tiny.join("src/main.rs")).unwrap();
     assert!(!main.contains("http"), "{main}");
-    cargo(&tiny, &["fmt", "--check"]);
-    cargo(
-        &tiny,
-        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-    );
+    assert_lint_clean(&tiny);
 }
 
 #[test]
