@@ -10,6 +10,8 @@ mod render;
 mod schema;
 mod source_map;
 mod spec;
+#[cfg(test)]
+mod spec_fuzz;
 mod validate;
 mod write;
 
