@@ -32,6 +32,34 @@ pub struct Parsed {
     pub errors: Vec<Diagnostic>,
 }
 
+/// Parses a spec file's bytes; text that is not UTF-8 is an invalid spec,
+/// with an error at its first byte that is not.
+pub fn parse_bytes(bytes: &[u8]) -> Parsed {
+    let error = match std::str::from_utf8(bytes) {
+        Ok(source) => return parse(source),
+        Err(error) => error,
+    };
+    let valid = &bytes[..error.valid_up_to()];
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count()
+        + 1;
+    let span = Span {
+        line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
+        column,
+        len: 1,
+    };
+    Parsed {
+        spec: None,
+        errors: vec![
+            Diagnostic::error(Path::root(), "the spec is not UTF-8 text")
+                .with_span(span)
+                .with_help("save it as UTF-8, the encoding of YAML files"),
+        ],
+    }
+}
+
 /// Parses spec source text.
 pub fn parse(source: &str) -> Parsed {
     let failed = |errors| Parsed { spec: None, errors };
@@ -565,6 +593,17 @@ mod tests {
         assert!(parse(&source).errors.is_empty(), "{:?}", messages(&source));
         assert!(!flow_depth_exceeds("a: [[[\"]]]]]]\"]]]", 3));
         assert!(flow_depth_exceeds("a: [[[['x']]]]", 3));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_an_error_at_their_place() {
+        let parsed = parse_bytes(b"mcpgen: 1\nserver: {name: \xc3\xa9\xff}\n");
+        assert!(parsed.spec.is_none());
+        let source = "mcpgen: 1\nserver: {name: \u{e9}\u{fffd}}\n";
+        let shown = parsed.errors[0].render("spec.yaml", source, &Default::default(), false);
+        assert!(shown.contains("not UTF-8"), "{shown}");
+        assert!(shown.contains("spec.yaml:2:17"), "{shown}");
+        assert!(parse_bytes(HEAD.as_bytes()).errors.is_empty());
     }
 
     #[test]
