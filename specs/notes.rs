@@ -76,7 +76,6 @@ impl Handler for App {
     }
 
     async fn get_note(&self, name: String) -> Result<String, Error> {
-        check_name(&name)?;
         self.note(name).await
     }
 
@@ -125,6 +124,7 @@ impl Handler for App {
     }
 
     async fn note(&self, name: String) -> Result<String, Error> {
+        check_name(&name)?;
         let content: Option<String> = self
             .db()
             .query_row(
