@@ -112,7 +112,7 @@ fn work(seed: u64, cases: u64, only: Option<u64>, worker: u64, workers: u64) -> 
             let _ = std::fs::write(&kept, &source);
             kept
         };
-        if took > Duration::from_secs(2) {
+        if took > Duration::from_secs(5) {
             eprintln!(
                 "spec fuzz: case {case} ({kind}, kept in {}) took {} ms",
                 keep().display(),

@@ -785,9 +785,11 @@ fn every_acknowledged_note_survives_kill_9() {
         started.elapsed().as_secs_f32(),
         acknowledged.len()
     );
+    // Typically thousands; a slow machine gets fewer writes in before each
+    // kill, but some all the same.
     assert!(
-        acknowledged.len() >= CYCLES,
-        "the client wrote while it was killed"
+        acknowledged.len() >= CYCLES / 5,
+        "the client wrote while the server was killed"
     );
 }
 

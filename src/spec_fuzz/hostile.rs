@@ -641,7 +641,7 @@ pub fn mutate(rng: &mut Rng, text: &str) -> String {
 }
 
 /// A name from a bank of awkward ones.
-fn name(rng: &mut Rng) -> String {
+fn awkward_name(rng: &mut Rng) -> String {
     const NAMES: &[&str] = &[
         "a", "b", "name", "add_note", "type", "self", "Self", "crate", "super", "fn", "match",
         "async", "r#type", "_", "__", "x1", "1x", "my-tool", "my.tool", "my tool", "", "é", "🦀",
@@ -683,10 +683,10 @@ fn string(rng: &mut Rng) -> String {
         (rng.pick(SCALARS)).to_owned()
     } else {
         quote(&match rng.below(6) {
-            0 => name(rng),
+            0 => awkward_name(rng),
             1 => rng.pick(SCALARS).to_string(),
             2 => "x".repeat(rng.between(1_000, 5_000)),
-            _ => format!("Some text {}.", name(rng)),
+            _ => format!("Some text {}.", awkward_name(rng)),
         })
     }
 }
@@ -727,7 +727,7 @@ const DEFAULTS: &[&str] = &[
 /// `wild` is the percentage of choices that may be wrong.
 fn param(rng: &mut Rng, indent: &str, types: &[String], wild: usize) -> String {
     let name = if rng.percent(wild) {
-        name(rng)
+        awkward_name(rng)
     } else {
         format!("p{}", rng.below(1_000))
     };
@@ -873,7 +873,7 @@ pub fn generated(rng: &mut Rng) -> String {
             out += &format!(
                 "  {}: {}\n",
                 if rng.percent(wild) {
-                    quote(&name(rng))
+                    quote(&awkward_name(rng))
                 } else {
                     format!("dep{i}")
                 },
@@ -889,7 +889,7 @@ pub fn generated(rng: &mut Rng) -> String {
         out += "settings:\n";
         for i in 0..rng.below(4) {
             let name = if rng.percent(wild) {
-                name(rng)
+                awkward_name(rng)
             } else {
                 format!("setting-{i}")
             };
@@ -925,7 +925,7 @@ pub fn generated(rng: &mut Rng) -> String {
     let type_names: Vec<String> = (0..rng.below(4))
         .map(|i| {
             if rng.percent(wild) {
-                name(rng)
+                awkward_name(rng)
             } else {
                 format!("T{i}")
             }
@@ -951,7 +951,7 @@ pub fn generated(rng: &mut Rng) -> String {
         out += "tools:\n";
         for i in 0..rng.below(5) {
             let name = if rng.percent(wild) {
-                name(rng)
+                awkward_name(rng)
             } else {
                 format!("tool_{i}")
             };
@@ -986,7 +986,7 @@ pub fn generated(rng: &mut Rng) -> String {
                 format!("gen://r{i}")
             };
             let name = if rng.percent(wild) {
-                name(rng)
+                awkward_name(rng)
             } else {
                 format!("resource_{i}")
             };
@@ -1014,7 +1014,7 @@ pub fn generated(rng: &mut Rng) -> String {
             let vars: Vec<String> = (0..rng.below(4))
                 .map(|v| {
                     if rng.percent(wild) {
-                        name(rng)
+                        awkward_name(rng)
                     } else {
                         format!("v{v}")
                     }
@@ -1026,7 +1026,7 @@ pub fn generated(rng: &mut Rng) -> String {
                 template += &format!("{separator}{{{var}}}");
             }
             let name = if rng.percent(wild) {
-                name(rng)
+                awkward_name(rng)
             } else {
                 format!("template_{i}")
             };
@@ -1061,7 +1061,7 @@ pub fn generated(rng: &mut Rng) -> String {
         out += "prompts:\n";
         for i in 0..rng.below(3) {
             let name = if rng.percent(wild) {
-                name(rng)
+                awkward_name(rng)
             } else {
                 format!("prompt-{i}")
             };
@@ -1069,7 +1069,7 @@ pub fn generated(rng: &mut Rng) -> String {
             let args: Vec<String> = (0..rng.below(3))
                 .map(|a| {
                     if rng.percent(wild) {
-                        name_of(rng)
+                        awkward_name(rng)
                     } else {
                         format!("arg{a}")
                     }
@@ -1116,10 +1116,6 @@ pub fn generated(rng: &mut Rng) -> String {
         }
     }
     out
-}
-
-fn name_of(rng: &mut Rng) -> String {
-    name(rng)
 }
 
 /// Random characters, mostly YAML punctuation.
