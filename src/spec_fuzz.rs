@@ -2,7 +2,8 @@
 //! parse → validate → (source map and diagnostics) → model → render, the
 //! stages `mcpgen new` runs, each under `catch_unwind`. No spec may panic,
 //! an unusable spec must get at least one error, and a usable one must
-//! build a model and render.
+//! build a model and render. One in twenty is also read with a byte that is
+//! not UTF-8 in it.
 //!
 //! The cases come from a seeded generator (`spec_fuzz/hostile.rs`):
 //! `MCPGEN_FUZZ_SEED` picks another seed, `MCPGEN_FUZZ_CASES` another count,
@@ -69,6 +70,24 @@ fn run(source: &str, render_it: bool) -> Outcome {
     outcome
 }
 
+/// `source` with a byte that is not UTF-8 at `at`: parsing must refuse it
+/// with an error that renders, as the command line shows it.
+fn run_bytes(source: &str, at: usize) {
+    let mut bytes = source.as_bytes().to_vec();
+    bytes.insert(at.min(bytes.len()), 0xff);
+    let parsed = parse::parse_bytes(&bytes);
+    assert!(parsed.spec.is_none() && parsed.errors.iter().any(|d| d.is_error()));
+    let text = String::from_utf8_lossy(&bytes);
+    let map = SourceMap::new(&text);
+    for diagnostic in &parsed.errors {
+        assert!(
+            !diagnostic
+                .render("spec.yaml", &text, &map, false)
+                .is_empty()
+        );
+    }
+}
+
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
@@ -105,7 +124,12 @@ fn work(seed: u64, cases: u64, only: Option<u64>, worker: u64, workers: u64) -> 
         // specs is rendered; the model is built for every one.
         let render_it = (tally.rendered < 8 || case % 500 < 2) && source.len() < 1 << 20;
         let one = Instant::now();
-        let result = panic::catch_unwind(AssertUnwindSafe(|| run(&source, render_it)));
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            if case % 20 == 3 {
+                run_bytes(&source, (case as usize * 7_919) % (source.len() + 1));
+            }
+            run(&source, render_it)
+        }));
         let took = one.elapsed();
         let keep = || {
             let kept = std::env::temp_dir().join(format!("mcpgen-fuzz-{seed:x}-{case}.yaml"));
