@@ -2,9 +2,12 @@
 //! notes kept in SQLite so that they survive restarts and can be shared by
 //! several server processes.
 
-use std::sync::{Mutex, MutexGuard};
+use std::{
+    sync::{Mutex, MutexGuard},
+    time::{Duration, Instant},
+};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use crate::{Error, Handler, Settings};
 
@@ -22,6 +25,25 @@ impl App {
         self.db
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Runs `setup` again while SQLite answers "database is locked" without
+/// waiting, for up to ten seconds. The busy timeout covers a lock that
+/// another process holds, but not every case: when several processes open
+/// a new database at once, each switching it to WAL, SQLite refuses some
+/// of them at once rather than risk a deadlock, and they failed to start.
+fn retry_while_busy<T>(mut setup: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match setup() {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == ErrorCode::DatabaseBusy && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            result => return result,
+        }
     }
 }
 
@@ -46,16 +68,18 @@ impl Handler for App {
         // WAL lets readers and a writer share the file; NORMAL sync keeps every
         // committed note through a process crash. Other processes may hold the
         // write lock briefly, so wait for it rather than fail.
-        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.busy_timeout(Duration::from_secs(10))?;
+        retry_while_busy(|| db.pragma_update(None, "journal_mode", "WAL"))?;
         db.pragma_update(None, "synchronous", "NORMAL")?;
-        db.busy_timeout(std::time::Duration::from_secs(10))?;
-        db.execute_batch(
-            "CREATE TABLE IF NOT EXISTS notes (
-                id INTEGER PRIMARY KEY,
-                name TEXT NOT NULL UNIQUE,
-                content TEXT NOT NULL
-            )",
-        )?;
+        retry_while_busy(|| {
+            db.execute_batch(
+                "CREATE TABLE IF NOT EXISTS notes (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    content TEXT NOT NULL
+                )",
+            )
+        })?;
         Ok(Self { db: Mutex::new(db) })
     }
 
@@ -76,7 +100,6 @@ impl Handler for App {
     }
 
     async fn get_note(&self, name: String) -> Result<String, Error> {
-        check_name(&name)?;
         self.note(name).await
     }
 
@@ -125,6 +148,7 @@ impl Handler for App {
     }
 
     async fn note(&self, name: String) -> Result<String, Error> {
+        check_name(&name)?;
         let content: Option<String> = self
             .db()
             .query_row(

@@ -16,6 +16,8 @@ mod render;
 mod schema;
 mod source_map;
 mod spec;
+#[cfg(test)]
+mod spec_fuzz;
 mod stubs;
 mod validate;
 mod write;
@@ -264,8 +266,10 @@ struct Loaded {
 
 /// Runs parse → validate → model → render, printing diagnostics.
 fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
-    let source = fs::read_to_string(path)
+    let bytes = fs::read(path)
         .map_err(|error| Failure::Io(format!("cannot read `{}`: {error}", path.display())))?;
+    // Text that is not UTF-8 is shown as far as it goes; parsing reports it.
+    let source = String::from_utf8_lossy(&bytes).into_owned();
     let shown = path.display().to_string();
     let map = SourceMap::new(&source);
     let color = std::io::stderr().is_terminal()
@@ -299,7 +303,7 @@ fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
         }
     };
 
-    let parsed = parse::parse(&source);
+    let parsed = parse::parse_bytes(&bytes);
     let mut diagnostics = parsed.errors;
     let Some(spec) = parsed.spec else {
         report(&diagnostics);

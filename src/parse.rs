@@ -32,9 +32,60 @@ pub struct Parsed {
     pub errors: Vec<Diagnostic>,
 }
 
+/// Parses a spec file's bytes; text that is not UTF-8 is an invalid spec,
+/// with an error at its first byte that is not.
+pub fn parse_bytes(bytes: &[u8]) -> Parsed {
+    let error = match std::str::from_utf8(bytes) {
+        Ok(source) => return parse(source),
+        Err(error) => error,
+    };
+    let valid = &bytes[..error.valid_up_to()];
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count()
+        + 1;
+    let span = Span {
+        line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
+        column,
+        len: 1,
+    };
+    Parsed {
+        spec: None,
+        errors: vec![
+            Diagnostic::error(Path::root(), "the spec is not UTF-8 text")
+                .with_span(span)
+                .with_help("save it as UTF-8, the encoding of YAML files"),
+        ],
+    }
+}
+
 /// Parses spec source text.
 pub fn parse(source: &str) -> Parsed {
     let failed = |errors| Parsed { spec: None, errors };
+    if flow_depth_exceeds(source, MAX_FLOW_DEPTH) {
+        return failed(vec![
+            Diagnostic::error(
+                Path::root(),
+                format!("the spec nests `[` and `{{` more than {MAX_FLOW_DEPTH} deep"),
+            )
+            .with_help("a spec nests a few levels deep; check the brackets"),
+        ]);
+    }
+    // Any other error is the YAML's own, which the parse below reports.
+    if let Err(error) = within_budget(source)
+        && error.to_string().contains(OVER_BUDGET)
+    {
+        return failed(vec![
+            Diagnostic::error(
+                Path::root(),
+                format!("the spec holds more than {MAX_VALUES} values, aliases expanded"),
+            )
+            .with_help(
+                "an alias (`*name`) copies the whole value of its anchor (`&name`): copy less",
+            ),
+        ]);
+    }
     let document: Value = match serde_yaml::from_str(source) {
         Ok(document) => document,
         Err(error) => return failed(vec![yaml_error(&error)]),
@@ -147,11 +198,15 @@ fn list<T: DeserializeOwned>(top: &Mapping, key: &str, errors: &mut Vec<Diagnost
     }
 }
 
+/// The most unknown keys reported in one value: each is found by reading
+/// the whole value again, so a value with thousands would take minutes.
+const MAX_UNKNOWN_KEYS: usize = 20;
+
 /// Reads one value. An unknown key is reported, dropped, and the value read
 /// again, so that its other problems are found in the same run.
 fn one<T: DeserializeOwned>(value: &Value, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<T> {
     let mut value = value.clone();
-    loop {
+    for _ in 0..=MAX_UNKNOWN_KEYS {
         match serde_path_to_error::deserialize(value.clone()) {
             Ok(item) => return Some(item),
             Err(error) => {
@@ -164,6 +219,155 @@ fn one<T: DeserializeOwned>(value: &Value, path: &Path, errors: &mut Vec<Diagnos
                 }
             }
         }
+    }
+    None
+}
+
+/// The deepest nesting of flow collections (`[`, `{`) read. `serde_yaml`
+/// refuses more than 128 levels of any kind, but only after its scanner has
+/// read them, which takes time quadratic in the depth: 30,000 levels took
+/// half a minute.
+const MAX_FLOW_DEPTH: usize = 1_000;
+
+/// Whether flow collections nest deeper than `limit`, by a quick scan that
+/// skips comments and quoted scalars. Brackets in plain or block scalars
+/// count too, but no real spec leaves a thousand of them open.
+fn flow_depth_exceeds(source: &str, limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut previous = b'\n';
+    let mut bytes = source.bytes();
+    while let Some(byte) = bytes.next() {
+        match (quote, byte) {
+            (Some(b'"'), b'\\') => {
+                bytes.next();
+            }
+            (Some(open), _) if byte == open => quote = None,
+            (Some(_), _) => {}
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            (None, b'"' | b'\'') if b" \t\n[{,:".contains(&previous) => quote = Some(byte),
+            (None, b'#') if previous.is_ascii_whitespace() => {
+                bytes.by_ref().find(|&b| b == b'\n');
+            }
+            _ => {}
+        }
+        previous = byte;
+    }
+    false
+}
+
+/// The most values a spec may hold, aliases expanded. Real specs hold a few
+/// hundred, a huge one a few thousand; an alias bomb, a few lines long, can hold billions, which
+/// `serde_yaml` would build in memory: its own limit counts alias uses, not
+/// what they copy, so 5,000 uses of a 5,000-item list took a minute and
+/// 2.5 GB.
+const MAX_VALUES: usize = 50_000;
+
+const OVER_BUDGET: &str = "mcpgen: over the value budget";
+
+/// Counts the values of `source` without building them, stopping with an
+/// error that holds [`OVER_BUDGET`] past [`MAX_VALUES`].
+fn within_budget(source: &str) -> Result<(), serde_yaml::Error> {
+    let count = std::cell::Cell::new(0);
+    serde::de::DeserializeSeed::deserialize(
+        Budget(&count),
+        serde_yaml::Deserializer::from_str(source),
+    )
+}
+
+#[derive(Clone, Copy)]
+struct Budget<'a>(&'a std::cell::Cell<usize>);
+
+impl Budget<'_> {
+    fn take<E: serde::de::Error>(self) -> Result<(), E> {
+        self.0.set(self.0.get() + 1);
+        if self.0.get() > MAX_VALUES {
+            return Err(E::custom(OVER_BUDGET));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Budget<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Budget<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.take()
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, deserializer)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.take()?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.take()?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+
+    /// A tagged value, `!tag value`.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        use serde::de::VariantAccess;
+        let (serde::de::IgnoredAny, variant) = data.variant()?;
+        variant.newtype_variant_seed(self)
     }
 }
 
@@ -305,5 +509,113 @@ fn scalar_text(value: &Value) -> String {
             .unwrap_or_default()
             .trim()
             .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    const HEAD: &str = "mcpgen: 1\nserver: {name: s, version: 0.1.0}\n";
+
+    fn messages(source: &str) -> Vec<String> {
+        parse(source)
+            .errors
+            .iter()
+            .map(|d| d.render("spec.yaml", source, &Default::default(), false))
+            .collect()
+    }
+
+    /// Generous: these took seconds to minutes before their fixes.
+    fn quickly(what: &str, run: impl FnOnce()) {
+        let started = Instant::now();
+        run();
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(20), "{what} took {took:?}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_without_building_them() {
+        // 5,000 uses of a 5,000-item list: 25 million values from 25 KB,
+        // under serde_yaml's own limit on alias uses.
+        let quadratic = format!(
+            "{HEAD}a: &a [{}]\nb: [{}]\n",
+            vec!["x"; 5_000].join(","),
+            vec!["*a"; 5_000].join(",")
+        );
+        // Billion laughs.
+        let mut laughs = format!("{HEAD}l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for level in 1..10 {
+            let refs = vec![format!("*l{}", level - 1); 9].join(", ");
+            laughs += &format!("l{level}: &l{level} [{refs}]\n");
+        }
+        for bomb in [quadratic, laughs] {
+            quickly("an alias bomb", || {
+                let parsed = parse(&bomb);
+                assert!(parsed.spec.is_none());
+                let shown = messages(&bomb).join("\n");
+                assert!(
+                    shown.contains("values, aliases expanded")
+                        || shown.contains("repetition limit exceeded"),
+                    "{shown}"
+                );
+            });
+        }
+        // Aliases within the budget are fine.
+        let source = format!(
+            "{HEAD}tools:\n  - &t {{name: a, description: d}}\n  - {{name: b, description: d}}\n"
+        );
+        assert!(parse(&source).errors.is_empty(), "{:?}", messages(&source));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_the_yaml_scanner_sees_it() {
+        for source in [
+            format!("{HEAD}tools: {}", "[".repeat(60_000)),
+            format!(
+                "{HEAD}tools: {}x{}",
+                "{a: ".repeat(30_000),
+                "}".repeat(30_000)
+            ),
+        ] {
+            quickly("deep nesting", || {
+                let shown = messages(&source).join("\n");
+                assert!(shown.contains("more than 1000 deep"), "{shown}");
+            });
+        }
+        // Brackets in quoted text and comments are not nesting.
+        let text = "[".repeat(2_000);
+        let source = format!(
+            "{HEAD}tools:\n  - name: t  # {text}\n    description: \"{text}\"\n    title: '{text}'\n"
+        );
+        assert!(parse(&source).errors.is_empty(), "{:?}", messages(&source));
+        assert!(!flow_depth_exceeds("a: [[[\"]]]]]]\"]]]", 3));
+        assert!(flow_depth_exceeds("a: [[[['x']]]]", 3));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_an_error_at_their_place() {
+        let parsed = parse_bytes(b"mcpgen: 1\nserver: {name: \xc3\xa9\xff}\n");
+        assert!(parsed.spec.is_none());
+        let source = "mcpgen: 1\nserver: {name: \u{e9}\u{fffd}}\n";
+        let shown = parsed.errors[0].render("spec.yaml", source, &Default::default(), false);
+        assert!(shown.contains("not UTF-8"), "{shown}");
+        assert!(shown.contains("spec.yaml:2:17"), "{shown}");
+        assert!(parse_bytes(HEAD.as_bytes()).errors.is_empty());
+    }
+
+    #[test]
+    fn thousands_of_unknown_keys_are_reported_quickly() {
+        let keys: String = (0..20_000)
+            .map(|i| format!("    unknown{i}: {i}\n"))
+            .collect();
+        let source = format!("{HEAD}tools:\n  - name: t\n{keys}");
+        quickly("unknown keys", || {
+            let parsed = parse(&source);
+            assert_eq!(parsed.errors.len(), MAX_UNKNOWN_KEYS + 1);
+            assert!(parsed.spec.is_some_and(|spec| spec.tools.is_empty()));
+        });
     }
 }

@@ -87,11 +87,34 @@ const RESERVED_FLAGS: &[&str] = &[
     "insecure-no-auth",
 ];
 
+/// Crates that generated Cargo.toml files may list themselves; a spec's
+/// `dependencies` cannot name them again.
+const GENERATED_DEPENDENCIES: &[&str] = &[
+    "base64",
+    "clap",
+    "dirs",
+    "http",
+    "http-body-util",
+    "hyper",
+    "hyper-util",
+    "regex",
+    "rmcp",
+    "schemars",
+    "serde",
+    "serde_json",
+    "subtle",
+    "tempfile",
+    "tokio",
+    "tracing",
+    "tracing-subscriber",
+];
+
 /// Checks `spec`. The result holds errors and warnings; the spec is usable
 /// only if there are no errors.
 pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
     let mut v = Validator::default();
     v.server(spec);
+    v.dependencies(spec);
     v.settings(spec);
     v.types(spec);
     v.tools(spec);
@@ -157,6 +180,19 @@ impl Validator {
                 format!("`{}` is not a semantic version", spec.server.version),
                 "write it as MAJOR.MINOR.PATCH, e.g. `0.1.0`",
             );
+        }
+    }
+
+    fn dependencies(&mut self, spec: &Spec) {
+        for name in spec.dependencies.keys() {
+            let name = name.as_str().unwrap_or_default();
+            if GENERATED_DEPENDENCIES.contains(&name) {
+                self.error(
+                    Path::root().key("dependencies").key(name),
+                    format!("`{name}` is a dependency that mcpgen manages itself"),
+                    format!("remove `{name}` from `dependencies`; to change its features, edit Cargo.toml, whose other entries are yours"),
+                );
+            }
         }
     }
 
