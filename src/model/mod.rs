@@ -261,7 +261,8 @@ pub struct Field {
     pub rename_lit: Option<String>,
     pub ty: String,
     pub doc: Vec<String>,
-    /// A function that returns the default, for `#[serde(default = ..)]`.
+    /// An associated function of the struct that returns the default, for
+    /// `#[serde(default = ..)]`.
     pub default_fn: Option<String>,
     pub default_expr: Option<String>,
     /// `Option<T>` without a default.
@@ -697,13 +698,11 @@ impl Builder<'_> {
                 .as_deref()
                 .map(doc_lines)
                 .unwrap_or_default(),
-            default_fn: default_expr.as_ref().map(|_| {
-                format!(
-                    "default_{}_{}",
-                    ident::snake(owner).trim_end_matches("_params"),
-                    ident::bare(&ident)
-                )
-            }),
+            // An associated function of the struct: a free function named
+            // after the struct and field could clash with another's.
+            default_fn: default_expr
+                .as_ref()
+                .map(|_| format!("default_{}", ident::bare(&ident))),
             default_expr,
             optional,
             schema: schema_items(param, &ty)
