@@ -221,7 +221,10 @@ pub struct Setting {
 pub struct Tool {
     pub name: String,
     pub name_lit: String,
+    /// The handler method.
     pub ident: String,
+    /// Its function in the server's tool router.
+    pub router_fn: String,
     pub description_lit: Option<String>,
     pub title_lit: Option<String>,
     pub annotations: Vec<String>,
@@ -340,7 +343,10 @@ pub struct TemplateVar {
 #[derive(Debug, Serialize)]
 pub struct Prompt {
     pub name_lit: String,
+    /// The handler method, for a prompt without fixed messages.
     pub ident: String,
+    /// Its function in the server's prompt router.
+    pub router_fn: String,
     pub description_lit: Option<String>,
     pub title_lit: Option<String>,
     pub args_struct: Option<String>,
@@ -410,11 +416,22 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         .iter()
         .map(|t| template(t, &mut builder.needs))
         .collect();
-    let prompts: Vec<Prompt> = spec
+    let mut prompts: Vec<Prompt> = spec
         .prompts
         .iter()
         .map(|p| prompt(p, &mut structs))
         .collect();
+    // Prompts with fixed messages have no handler method, whose name the
+    // validator keeps unique: `a-b` and `a_b` may both be fixed.
+    let mut router_fns = HashSet::new();
+    for prompt in &mut prompts {
+        let base = prompt.router_fn.clone();
+        let mut n = 1;
+        while !router_fns.insert(prompt.router_fn.clone()) {
+            n += 1;
+            prompt.router_fn = format!("{base}_{n}");
+        }
+    }
     let completions = completions(spec);
     let methods = methods(spec, &tools, &templates, &prompts, &completions);
     let needs_parameters = tools.iter().any(|t| t.params_struct.is_some())
@@ -622,6 +639,7 @@ impl Builder<'_> {
             name: tool.name.clone(),
             name_lit: string_literal(&tool.name),
             ident: ident::snake(&tool.name),
+            router_fn: router_fn(&ident::snake(&tool.name), "tool"),
             description_lit: tool.description.as_deref().map(string_literal),
             title_lit: tool.title.as_deref().map(string_literal),
             annotations,
@@ -1014,6 +1032,7 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
     Prompt {
         name_lit: string_literal(&prompt.name),
         ident: ident::snake(&prompt.name),
+        router_fn: router_fn(&ident::snake(&prompt.name), "prompt"),
         description_lit: prompt.description.as_deref().map(string_literal),
         title_lit: prompt.title.as_deref().map(string_literal),
         args_struct,
@@ -1089,6 +1108,17 @@ fn message_expr(text: &str, args: &[Field], specs: &[crate::spec::PromptArgument
         format_literal(format_parts),
         bindings.join(", ")
     )
+}
+
+/// The name of a tool's or prompt's function in the server's router,
+/// `<ident>_tool` or `<ident>_prompt`. The handler method's own name would
+/// clash with the server's methods (`new`, `handler`, `tool_router`), with
+/// a prompt of the same name, or with the `<fn>_tool_attr` functions that
+/// rmcp's macros add; these names end in `_tool` or `_prompt`, so they
+/// cannot.
+fn router_fn(ident: &str, kind: &str) -> String {
+    let name = ident.trim_start_matches("r#").trim_end_matches('_');
+    format!("{name}_{kind}")
 }
 
 /// The name of the handler method that completes an argument.
