@@ -245,6 +245,26 @@ impl CheckNeeds {
             || !self.patterns.is_empty()
     }
 
+    /// Adds the static that holds a pattern, and returns its name: `name`,
+    /// made a valid identifier, and numbered if another static has it
+    /// (the items of `tags` and a parameter `tags_item` meet at
+    /// `..._TAGS_ITEM_PATTERN`).
+    fn pattern(&mut self, name: String, literal: String) -> String {
+        let base = if name.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("_{name}")
+        } else {
+            name
+        };
+        let mut name = base.clone();
+        let mut n = 1;
+        while self.patterns.iter().any(|(taken, _)| *taken == name) {
+            n += 1;
+            name = format!("{base}_{n}");
+        }
+        self.patterns.push((name.clone(), literal));
+        name
+    }
+
     fn format(&mut self, format: &str) -> &'static str {
         let known = FORMATS.iter().find(|f| **f == format).expect("validated");
         if !self.formats.contains(known) {
@@ -411,11 +431,11 @@ fn value_checks(
                 ));
             }
             if let Some(pattern) = &rules.pattern {
-                let static_name = format!("{static_name}_PATTERN");
+                let static_name =
+                    needs.pattern(format!("{static_name}_PATTERN"), string_literal(pattern));
                 checks.push(format!(
                     "check_pattern({at}, {name}, {reference}, &{static_name})?;"
                 ));
-                needs.patterns.push((static_name, string_literal(pattern)));
             }
         }
         ParamType::Integer | ParamType::Number
