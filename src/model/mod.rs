@@ -923,9 +923,15 @@ fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds
         mime_lit: string_literal(template.mime_type.as_deref().unwrap_or("text/plain")),
         method: ident::snake(&template.name),
         binary: template.binary,
-        const_name: format!("{}_TEMPLATE", ident::screaming(&template.name))
-            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '_')
-            .to_owned(),
+        // From the handler method's name, which is unique: trimming the
+        // leading digits off `1x` met the `x` template's constant.
+        const_name: format!(
+            "{}_TEMPLATE",
+            ident::snake(&template.name)
+                .trim_start_matches("r#")
+                .trim_end_matches('_')
+                .to_ascii_uppercase()
+        ),
         parts: parts
             .iter()
             .map(|part| TemplatePart {
