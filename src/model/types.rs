@@ -497,7 +497,7 @@ fn rule_items(rules: &Rules) -> Vec<String> {
     }
     let range: Vec<String> = [("min", &rules.minimum), ("max", &rules.maximum)]
         .into_iter()
-        .filter_map(|(key, n)| n.as_ref().map(|n| format!("{key} = {n}")))
+        .filter_map(|(key, n)| n.as_ref().map(|n| format!("{key} = {}", typed_literal(n))))
         .collect();
     if !range.is_empty() {
         items.push(format!("range({})", range.join(", ")));
@@ -514,10 +514,23 @@ fn rule_items(rules: &Rules) -> Vec<String> {
     items
 }
 
+/// A number for a schemars attribute, which takes any value that converts
+/// into JSON: an integer literal needs a suffix, or it is an `i32`, and a
+/// bound past 2^31 does not compile.
+fn typed_literal(n: &serde_yaml::Number) -> String {
+    if n.is_i64() {
+        format!("{n}i64")
+    } else if n.is_u64() {
+        format!("{n}u64")
+    } else {
+        n.to_string()
+    }
+}
+
 fn length(min: Option<u64>, max: Option<u64>) -> Option<String> {
     let parts: Vec<String> = [("min", min), ("max", max)]
         .into_iter()
-        .filter_map(|(key, n)| n.map(|n| format!("{key} = {n}")))
+        .filter_map(|(key, n)| n.map(|n| format!("{key} = {n}u64")))
         .collect();
     (!parts.is_empty()).then(|| format!("length({})", parts.join(", ")))
 }
