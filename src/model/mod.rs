@@ -571,6 +571,21 @@ pub fn type_name(name: &str) -> String {
     ident::pascal(name)
 }
 
+/// The Rust name of a tool's parameters struct.
+pub fn params_struct_name(tool: &str) -> String {
+    ident::pascal_join(&[tool, "Params"])
+}
+
+/// The Rust name of a prompt's arguments struct.
+pub fn args_struct_name(prompt: &str) -> String {
+    ident::pascal_join(&[prompt, "Args"])
+}
+
+/// The Rust name of the enum of `param`, of the tool or type `owner`.
+pub fn enum_name(owner: &str, param: &str) -> String {
+    ident::pascal_join(&[owner, param])
+}
+
 impl Builder<'_> {
     fn named_type(&mut self, spec: &TypeSpec) -> Struct {
         let name = type_name(&spec.name);
@@ -578,7 +593,7 @@ impl Builder<'_> {
         // and its helpers would be dead code.
         let is_input = self.inputs.contains(&spec.name);
         let needs = (!is_input).then(|| std::mem::take(&mut self.needs));
-        let mut fields = self.fields(&spec.fields, &name);
+        let mut fields = self.fields(&spec.fields, &name, &spec.name);
         if let Some(needs) = needs {
             self.needs = needs;
             fields.1.clear();
@@ -600,8 +615,8 @@ impl Builder<'_> {
     }
 
     fn tool(&mut self, tool: &ToolSpec, structs: &mut Vec<Struct>) -> Tool {
-        let params_name = format!("{}Params", ident::pascal(&tool.name));
-        let (fields, checks) = self.fields(&tool.params, &params_name);
+        let params_name = params_struct_name(&tool.name);
+        let (fields, checks) = self.fields(&tool.params, &params_name, &tool.name);
         let args = fields.iter().map(|f| f.ident.clone()).collect();
         let signature = fields
             .iter()
@@ -663,13 +678,19 @@ impl Builder<'_> {
         }
     }
 
-    /// The fields of a struct, and the statements that check them.
-    fn fields(&mut self, params: &[ParamSpec], owner: &str) -> (Vec<Field>, Vec<String>) {
+    /// The fields of the struct `owner`, and the statements that check
+    /// them; `spec_owner` is the tool or type in the spec.
+    fn fields(
+        &mut self,
+        params: &[ParamSpec],
+        owner: &str,
+        spec_owner: &str,
+    ) -> (Vec<Field>, Vec<String>) {
         let mut checks = Vec::new();
         let fields = params
             .iter()
             .map(|param| {
-                let (field, field_checks) = self.field(param, owner);
+                let (field, field_checks) = self.field(param, owner, spec_owner);
                 checks.extend(field_checks);
                 field
             })
@@ -677,14 +698,15 @@ impl Builder<'_> {
         (fields, checks)
     }
 
-    fn field(&mut self, param: &ParamSpec, owner: &str) -> (Field, Vec<String>) {
+    fn field(
+        &mut self,
+        param: &ParamSpec,
+        owner: &str,
+        spec_owner: &str,
+    ) -> (Field, Vec<String>) {
         let ty = param_type(param, self.types).expect("validated");
         let ident = ident::snake(&param.name);
-        let enum_name = format!(
-            "{}{}",
-            owner.trim_end_matches("Params"),
-            ident::pascal(&param.name)
-        );
+        let enum_name = enum_name(spec_owner, &param.name);
         let rust_ty = self.rust_type(&ty, &enum_name, param);
         let default_expr = param
             .default
@@ -958,7 +980,7 @@ fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds
 }
 
 fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
-    let args_name = format!("{}Args", ident::pascal(&prompt.name));
+    let args_name = args_struct_name(&prompt.name);
     let args: Vec<Field> = prompt
         .arguments
         .iter()
