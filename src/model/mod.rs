@@ -353,6 +353,8 @@ pub struct Prompt {
     pub args: Vec<Field>,
     /// Fixed messages; `None` when a handler method builds them.
     pub messages: Option<Vec<Message>>,
+    /// Whether the fixed messages fill in any argument.
+    pub uses_args: bool,
     /// Arguments for every argument, as a JSON string literal.
     pub sample_lit: String,
 }
@@ -1010,6 +1012,12 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
             }
         })
         .collect();
+    let uses_args = prompt.messages.iter().flatten().any(|message| {
+        placeholders(&message.text)
+            .expect("validated")
+            .iter()
+            .any(|part| matches!(part, TextPart::Arg(_)))
+    });
     let messages = prompt.messages.as_ref().map(|messages| {
         messages
             .iter()
@@ -1066,6 +1074,7 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
         args_struct,
         args,
         messages,
+        uses_args,
         sample_lit: string_literal(
             &serde_json::Value::Object(
                 prompt
