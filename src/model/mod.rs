@@ -741,10 +741,11 @@ impl Builder<'_> {
                 .map(doc_lines)
                 .unwrap_or_default(),
             // An associated function of the struct: a free function named
-            // after the struct and field could clash with another's.
-            default_fn: default_expr
-                .as_ref()
-                .map(|_| format!("default_{}", ident::bare(&ident))),
+            // after the struct and field could clash with another's. `_2fa`
+            // loses its underscore: `default__2fa` is not snake case.
+            default_fn: default_expr.as_ref().map(|_| {
+                format!("default_{}", ident::bare(&ident).trim_start_matches('_'))
+            }),
             default_expr,
             optional,
             schema: schema_items(param, &ty)
