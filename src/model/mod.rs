@@ -174,6 +174,8 @@ pub struct Model {
     pub has_dynamic_blobs: bool,
     pub has_text_resources: bool,
     pub checks: Checks,
+    /// Formats that some array's items take: (function, format literal).
+    pub item_formats: Vec<(String, String)>,
     /// Handler methods: tools, dynamic resources, templates and prompts.
     pub methods: Vec<Method>,
     /// Extra `[dependencies]` lines for Cargo.toml.
@@ -500,6 +502,17 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         has_text_resources: resources.iter().any(|r| !r.binary)
             || templates.iter().any(|t| !t.binary),
         checks,
+        item_formats: types::FORMATS
+            .iter()
+            .map(|format| (types::item_format_fn(format), string_literal(format)))
+            .filter(|(function, _)| {
+                let item = format!("transform = {function}");
+                structs
+                    .iter()
+                    .flat_map(|s| &s.fields)
+                    .any(|f| f.schema.contains(&item))
+            })
+            .collect(),
         tools,
         enums: builder.enums,
         structs,

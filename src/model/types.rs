@@ -476,18 +476,33 @@ pub fn schema_items(param: &ParamSpec, ty: &ParamType) -> Vec<String> {
             if let Some(length) = length(param.min_items, param.max_items) {
                 items.push(length);
             }
-            let inner = param
+            let mut rules = param
                 .items
                 .as_ref()
-                .map(|items| rule_items(&items.rules()))
+                .map(ItemsSpec::rules)
                 .unwrap_or_default();
+            // schemars has no `inner(extend(..))`: a function of the
+            // generated code sets these formats on the items instead.
+            let format = rules
+                .format
+                .take_if(|format| format == "date-time" || format == "date");
+            let inner = rule_items(&rules);
             if !inner.is_empty() {
                 items.push(format!("inner({})", inner.join(", ")));
+            }
+            if let Some(format) = format {
+                items.push(format!("transform = {}", item_format_fn(&format)));
             }
             items
         }
         _ => rule_items(&param.rules()),
     }
+}
+
+/// The function of the generated code that gives the items of an array
+/// the string format `format`, as a schemars transform.
+pub fn item_format_fn(format: &str) -> String {
+    format!("{}_items", format.replace('-', "_"))
 }
 
 fn rule_items(rules: &Rules) -> Vec<String> {
