@@ -898,11 +898,19 @@ fn resource(resource: &crate::spec::ResourceSpec, files: &HashMap<String, Vec<u8
 
 /// A `description = ".."` schemars item, where the doc comment would not
 /// give the description byte for byte: schemars derives descriptions from
-/// doc comments, which cannot hold every string faithfully.
+/// doc comments, which cannot hold every string faithfully. A doc comment
+/// that starts with `#` is a Markdown heading to schemars, which makes its
+/// first line a `title`; `title = ""` keeps it out.
 fn exact_description(description: Option<&str>) -> Option<String> {
     let description = description?;
-    (doc_lines(description) != [description])
-        .then(|| format!("description = {}", string_literal(description)))
+    let doc = doc_lines(description);
+    let heading = doc.first().is_some_and(|line| line.starts_with('#'));
+    let exact = format!("description = {}", string_literal(description));
+    match (heading, doc == [description]) {
+        (true, _) => Some(format!("title = \"\", {exact}")),
+        (false, false) => Some(exact),
+        (false, true) => None,
+    }
 }
 
 /// Whether a mime type holds text, which is served as text rather than base64.
