@@ -713,12 +713,7 @@ impl Builder<'_> {
         (fields, checks)
     }
 
-    fn field(
-        &mut self,
-        param: &ParamSpec,
-        owner: &str,
-        spec_owner: &str,
-    ) -> (Field, Vec<String>) {
+    fn field(&mut self, param: &ParamSpec, owner: &str, spec_owner: &str) -> (Field, Vec<String>) {
         let ty = param_type(param, self.types).expect("validated");
         let ident = ident::snake(&param.name);
         let enum_name = enum_name(spec_owner, &param.name);
@@ -756,9 +751,9 @@ impl Builder<'_> {
             // An associated function of the struct: a free function named
             // after the struct and field could clash with another's. `_2fa`
             // loses its underscore: `default__2fa` is not snake case.
-            default_fn: default_expr.as_ref().map(|_| {
-                format!("default_{}", ident::bare(&ident).trim_start_matches('_'))
-            }),
+            default_fn: default_expr
+                .as_ref()
+                .map(|_| format!("default_{}", ident::bare(&ident).trim_start_matches('_'))),
             default_expr,
             optional,
             schema: schema_items(param, &ty)
