@@ -759,26 +759,25 @@ impl Validator {
                 path.clone(),
                 format!("the type `{}`", ty.name),
             );
-            self.enum_names(&ty.fields, &model::type_name(&ty.name), &path, &mut add);
+            self.enum_names(&ty.fields, &ty.name, &path, &mut add);
         }
         for (i, tool) in spec.tools.iter().enumerate() {
             let path = Path::root().key("tools").index(i).key("name");
-            let owner = format!("{}Params", ident::pascal(&tool.name));
             if !tool.params.is_empty() {
                 add(
                     self,
-                    owner.clone(),
+                    model::params_struct_name(&tool.name),
                     path.clone(),
                     format!("the parameters of `{}`", tool.name),
                 );
             }
-            self.enum_names(&tool.params, &owner, &path, &mut add);
+            self.enum_names(&tool.params, &tool.name, &path, &mut add);
         }
         for (i, prompt) in spec.prompts.iter().enumerate() {
             if !prompt.arguments.is_empty() {
                 add(
                     self,
-                    format!("{}Args", ident::pascal(&prompt.name)),
+                    model::args_struct_name(&prompt.name),
                     Path::root().key("prompts").index(i).key("name"),
                     format!("the arguments of `{}`", prompt.name),
                 );
@@ -786,6 +785,7 @@ impl Validator {
         }
     }
 
+    /// The enums of the parameters or fields of the tool or type `owner`.
     fn enum_names(
         &mut self,
         params: &[ParamSpec],
@@ -797,14 +797,9 @@ impl Validator {
             let is_enum =
                 param.values.is_some() || param.items.as_ref().is_some_and(|i| i.values.is_some());
             if is_enum {
-                let name = format!(
-                    "{}{}",
-                    owner.trim_end_matches("Params"),
-                    ident::pascal(&param.name)
-                );
                 add(
                     self,
-                    name,
+                    model::enum_name(owner, &param.name),
                     path.clone(),
                     format!("the enum of `{}`", param.name),
                 );

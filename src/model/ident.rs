@@ -63,6 +63,18 @@ pub fn snake(name: &str) -> String {
 
 /// A `PascalCase` type name.
 pub fn pascal(name: &str) -> String {
+    escape_keyword(pascal_words(name))
+}
+
+/// A `PascalCase` type name made of several names, e.g. `SelfParams` for
+/// the parameters of the tool `self`: a keyword is escaped only when it is
+/// the whole name, since `Self_Params` is not `CamelCase`.
+pub fn pascal_join(names: &[&str]) -> String {
+    escape_keyword(names.iter().map(|name| pascal_words(name)).collect())
+}
+
+/// `name` in `PascalCase`, a keyword left as it is.
+fn pascal_words(name: &str) -> String {
     let mut ident: String = words(name)
         .iter()
         .map(|word| {
@@ -78,7 +90,7 @@ pub fn pascal(name: &str) -> String {
     if ident.starts_with(|c: char| c.is_ascii_digit()) {
         ident.insert(0, 'X');
     }
-    escape_keyword(ident)
+    ident
 }
 
 /// A `SCREAMING_SNAKE_CASE` name, for env vars and constants.
@@ -124,6 +136,9 @@ mod tests {
         assert_eq!(pascal("add_note"), "AddNote");
         assert_eq!(pascal("notes-server"), "NotesServer");
         assert_eq!(pascal("self"), "Self_");
+        assert_eq!(pascal_join(&["self", "Params"]), "SelfParams");
+        assert_eq!(pascal_join(&["a.b", "2fa"]), "ABX2fa");
+        assert_eq!(pascal_join(&["", "self"]), "UnnamedSelf");
         assert_eq!(screaming("notes-server"), "NOTES_SERVER");
         assert_eq!(bare("r#type"), "type_");
         assert_eq!(bare("name"), "name");

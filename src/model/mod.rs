@@ -179,6 +179,8 @@ pub struct Model {
     pub has_dynamic_blobs: bool,
     pub has_text_resources: bool,
     pub checks: Checks,
+    /// Formats that some array's items take: (function, format literal).
+    pub item_formats: Vec<(String, String)>,
     /// Handler methods: tools, dynamic resources, templates and prompts.
     pub methods: Vec<Method>,
     /// Extra `[dependencies]` lines for Cargo.toml.
@@ -233,7 +235,10 @@ pub struct Setting {
 pub struct Tool {
     pub name: String,
     pub name_lit: String,
+    /// The handler method.
     pub ident: String,
+    /// Its function in the server's tool router.
+    pub router_fn: String,
     pub description_lit: Option<String>,
     pub title_lit: Option<String>,
     pub annotations: Vec<String>,
@@ -273,7 +278,8 @@ pub struct Field {
     pub rename_lit: Option<String>,
     pub ty: String,
     pub doc: Vec<String>,
-    /// A function that returns the default, for `#[serde(default = ..)]`.
+    /// An associated function of the struct that returns the default, for
+    /// `#[serde(default = ..)]`.
     pub default_fn: Option<String>,
     pub default_expr: Option<String>,
     /// `Option<T>` without a default.
@@ -351,13 +357,18 @@ pub struct TemplateVar {
 #[derive(Debug, Serialize)]
 pub struct Prompt {
     pub name_lit: String,
+    /// The handler method, for a prompt without fixed messages.
     pub ident: String,
+    /// Its function in the server's prompt router.
+    pub router_fn: String,
     pub description_lit: Option<String>,
     pub title_lit: Option<String>,
     pub args_struct: Option<String>,
     pub args: Vec<Field>,
     /// Fixed messages; `None` when a handler method builds them.
     pub messages: Option<Vec<Message>>,
+    /// Whether the fixed messages fill in any argument.
+    pub uses_args: bool,
     /// Arguments for every argument, as a JSON string literal.
     pub sample_lit: String,
 }
@@ -421,11 +432,22 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         .iter()
         .map(|t| template(t, &mut builder.needs))
         .collect();
-    let prompts: Vec<Prompt> = spec
+    let mut prompts: Vec<Prompt> = spec
         .prompts
         .iter()
         .map(|p| prompt(p, &mut structs))
         .collect();
+    // Prompts with fixed messages have no handler method, whose name the
+    // validator keeps unique: `a-b` and `a_b` may both be fixed.
+    let mut router_fns = HashSet::new();
+    for prompt in &mut prompts {
+        let base = prompt.router_fn.clone();
+        let mut n = 1;
+        while !router_fns.insert(prompt.router_fn.clone()) {
+            n += 1;
+            prompt.router_fn = format!("{base}_{n}");
+        }
+    }
     let completions = completions(spec);
     let methods = methods(spec, &tools, &templates, &prompts, &completions);
     let needs_parameters = tools.iter().any(|t| t.params_struct.is_some())
@@ -492,6 +514,17 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         has_text_resources: resources.iter().any(|r| !r.binary)
             || templates.iter().any(|t| !t.binary),
         checks,
+        item_formats: types::FORMATS
+            .iter()
+            .map(|format| (types::item_format_fn(format), string_literal(format)))
+            .filter(|(function, _)| {
+                let item = format!("transform = {function}");
+                structs
+                    .iter()
+                    .flat_map(|s| &s.fields)
+                    .any(|f| f.schema.contains(&item))
+            })
+            .collect(),
         tools,
         enums: builder.enums,
         structs,
@@ -575,6 +608,21 @@ pub fn type_name(name: &str) -> String {
     ident::pascal(name)
 }
 
+/// The Rust name of a tool's parameters struct.
+pub fn params_struct_name(tool: &str) -> String {
+    ident::pascal_join(&[tool, "Params"])
+}
+
+/// The Rust name of a prompt's arguments struct.
+pub fn args_struct_name(prompt: &str) -> String {
+    ident::pascal_join(&[prompt, "Args"])
+}
+
+/// The Rust name of the enum of `param`, of the tool or type `owner`.
+pub fn enum_name(owner: &str, param: &str) -> String {
+    ident::pascal_join(&[owner, param])
+}
+
 impl Builder<'_> {
     fn named_type(&mut self, spec: &TypeSpec) -> Struct {
         let name = type_name(&spec.name);
@@ -582,7 +630,7 @@ impl Builder<'_> {
         // and its helpers would be dead code.
         let is_input = self.inputs.contains(&spec.name);
         let needs = (!is_input).then(|| std::mem::take(&mut self.needs));
-        let mut fields = self.fields(&spec.fields, &name);
+        let mut fields = self.fields(&spec.fields, &name, &spec.name);
         if let Some(needs) = needs {
             self.needs = needs;
             fields.1.clear();
@@ -604,8 +652,8 @@ impl Builder<'_> {
     }
 
     fn tool(&mut self, tool: &ToolSpec, structs: &mut Vec<Struct>) -> Tool {
-        let params_name = format!("{}Params", ident::pascal(&tool.name));
-        let (fields, checks) = self.fields(&tool.params, &params_name);
+        let params_name = params_struct_name(&tool.name);
+        let (fields, checks) = self.fields(&tool.params, &params_name, &tool.name);
         let args = fields.iter().map(|f| f.ident.clone()).collect();
         let signature = fields
             .iter()
@@ -643,6 +691,7 @@ impl Builder<'_> {
             name: tool.name.clone(),
             name_lit: string_literal(&tool.name),
             ident: ident::snake(&tool.name),
+            router_fn: router_fn(&ident::snake(&tool.name), "tool"),
             description_lit: tool.description.as_deref().map(string_literal),
             title_lit: tool.title.as_deref().map(string_literal),
             annotations,
@@ -666,13 +715,19 @@ impl Builder<'_> {
         }
     }
 
-    /// The fields of a struct, and the statements that check them.
-    fn fields(&mut self, params: &[ParamSpec], owner: &str) -> (Vec<Field>, Vec<String>) {
+    /// The fields of the struct `owner`, and the statements that check
+    /// them; `spec_owner` is the tool or type in the spec.
+    fn fields(
+        &mut self,
+        params: &[ParamSpec],
+        owner: &str,
+        spec_owner: &str,
+    ) -> (Vec<Field>, Vec<String>) {
         let mut checks = Vec::new();
         let fields = params
             .iter()
             .map(|param| {
-                let (field, field_checks) = self.field(param, owner);
+                let (field, field_checks) = self.field(param, owner, spec_owner);
                 checks.extend(field_checks);
                 field
             })
@@ -680,14 +735,10 @@ impl Builder<'_> {
         (fields, checks)
     }
 
-    fn field(&mut self, param: &ParamSpec, owner: &str) -> (Field, Vec<String>) {
+    fn field(&mut self, param: &ParamSpec, owner: &str, spec_owner: &str) -> (Field, Vec<String>) {
         let ty = param_type(param, self.types).expect("validated");
         let ident = ident::snake(&param.name);
-        let enum_name = format!(
-            "{}{}",
-            owner.trim_end_matches("Params"),
-            ident::pascal(&param.name)
-        );
+        let enum_name = enum_name(spec_owner, &param.name);
         let rust_ty = self.rust_type(&ty, &enum_name, param);
         let default_expr = param
             .default
@@ -719,13 +770,12 @@ impl Builder<'_> {
                 .as_deref()
                 .map(doc_lines)
                 .unwrap_or_default(),
-            default_fn: default_expr.as_ref().map(|_| {
-                format!(
-                    "default_{}_{}",
-                    ident::snake(owner).trim_end_matches("_params"),
-                    ident::bare(&ident)
-                )
-            }),
+            // An associated function of the struct: a free function named
+            // after the struct and field could clash with another's. `_2fa`
+            // loses its underscore: `default__2fa` is not snake case.
+            default_fn: default_expr
+                .as_ref()
+                .map(|_| format!("default_{}", ident::bare(&ident).trim_start_matches('_'))),
             default_expr,
             optional,
             schema: schema_items(param, &ty)
@@ -865,11 +915,19 @@ fn resource(resource: &crate::spec::ResourceSpec, files: &HashMap<String, Vec<u8
 
 /// A `description = ".."` schemars item, where the doc comment would not
 /// give the description byte for byte: schemars derives descriptions from
-/// doc comments, which cannot hold every string faithfully.
+/// doc comments, which cannot hold every string faithfully. A doc comment
+/// that starts with `#` is a Markdown heading to schemars, which makes its
+/// first line a `title`; `title = ""` keeps it out.
 fn exact_description(description: Option<&str>) -> Option<String> {
     let description = description?;
-    (doc_lines(description) != [description])
-        .then(|| format!("description = {}", string_literal(description)))
+    let doc = doc_lines(description);
+    let heading = doc.first().is_some_and(|line| line.starts_with('#'));
+    let exact = format!("description = {}", string_literal(description));
+    match (heading, doc == [description]) {
+        (true, _) => Some(format!("title = \"\", {exact}")),
+        (false, false) => Some(exact),
+        (false, true) => None,
+    }
 }
 
 /// Whether a mime type holds text, which is served as text rather than base64.
@@ -928,9 +986,15 @@ fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds
         mime_lit: string_literal(template.mime_type.as_deref().unwrap_or("text/plain")),
         method: ident::snake(&template.name),
         binary: template.binary,
-        const_name: format!("{}_TEMPLATE", ident::screaming(&template.name))
-            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '_')
-            .to_owned(),
+        // From the handler method's name, which is unique: trimming the
+        // leading digits off `1x` met the `x` template's constant.
+        const_name: format!(
+            "{}_TEMPLATE",
+            ident::snake(&template.name)
+                .trim_start_matches("r#")
+                .trim_end_matches('_')
+                .to_ascii_uppercase()
+        ),
         parts: parts
             .iter()
             .map(|part| TemplatePart {
@@ -957,7 +1021,7 @@ fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds
 }
 
 fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
-    let args_name = format!("{}Args", ident::pascal(&prompt.name));
+    let args_name = args_struct_name(&prompt.name);
     let args: Vec<Field> = prompt
         .arguments
         .iter()
@@ -987,6 +1051,12 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
             }
         })
         .collect();
+    let uses_args = prompt.messages.iter().flatten().any(|message| {
+        placeholders(&message.text)
+            .expect("validated")
+            .iter()
+            .any(|part| matches!(part, TextPart::Arg(_)))
+    });
     let messages = prompt.messages.as_ref().map(|messages| {
         messages
             .iter()
@@ -1037,11 +1107,13 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
     Prompt {
         name_lit: string_literal(&prompt.name),
         ident: ident::snake(&prompt.name),
+        router_fn: router_fn(&ident::snake(&prompt.name), "prompt"),
         description_lit: prompt.description.as_deref().map(string_literal),
         title_lit: prompt.title.as_deref().map(string_literal),
         args_struct,
         args,
         messages,
+        uses_args,
         sample_lit: string_literal(
             &serde_json::Value::Object(
                 prompt
@@ -1112,6 +1184,17 @@ fn message_expr(text: &str, args: &[Field], specs: &[crate::spec::PromptArgument
         format_literal(format_parts),
         bindings.join(", ")
     )
+}
+
+/// The name of a tool's or prompt's function in the server's router,
+/// `<ident>_tool` or `<ident>_prompt`. The handler method's own name would
+/// clash with the server's methods (`new`, `handler`, `tool_router`), with
+/// a prompt of the same name, or with the `<fn>_tool_attr` functions that
+/// rmcp's macros add; these names end in `_tool` or `_prompt`, so they
+/// cannot.
+fn router_fn(ident: &str, kind: &str) -> String {
+    let name = ident.trim_start_matches("r#").trim_end_matches('_');
+    format!("{name}_{kind}")
 }
 
 /// The name of the handler method that completes an argument.

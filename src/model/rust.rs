@@ -35,7 +35,8 @@ pub enum FormatPart<'a> {
 /// enough for a human, and pass rustdoc and clippy's doc lints.
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    let mut in_list = false;
+    // Within a list item: the column where its text starts.
+    let mut in_list: Option<usize> = None;
     for raw in text.trim().lines() {
         let line: String = raw
             .trim_end()
@@ -49,21 +50,24 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             })
             .collect();
         let trimmed = line.trim_start();
-        let is_item = trimmed.starts_with("- ")
-            || trimmed.starts_with("* ")
-            || trimmed.starts_with("+ ")
-            || trimmed
+        let item = if ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m)) {
+            Some(2)
+        } else {
+            trimmed
                 .split_once(". ")
-                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+                .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                .map(|(n, _)| n.len() + 2)
+        };
         if trimmed.is_empty() {
-            in_list = false;
+            in_list = None;
             lines.push(String::new());
-        } else if is_item {
-            in_list = true;
+        } else if item.is_some() {
+            in_list = item;
             lines.push(trimmed.to_owned());
-        } else if in_list {
-            // A continuation of a list item must be indented to stay in it.
-            lines.push(format!("  {trimmed}"));
+        } else if let Some(indent) = in_list {
+            // A continuation of a list item must be indented to its text
+            // to stay in it: 2 columns after `- `, 3 after `1. `.
+            lines.push(format!("{}{trimmed}", " ".repeat(indent)));
         } else {
             lines.push(trimmed.to_owned());
         }
@@ -108,6 +112,10 @@ mod tests {
         assert_eq!(
             doc_lines("Does a thing.\n\n- one\ncontinued\n\nEnd \u{202E}."),
             vec!["Does a thing.", "", "- one", "  continued", "", "End  ."]
+        );
+        assert_eq!(
+            doc_lines("1. one\n10. ten\ncontinued"),
+            vec!["1. one", "10. ten", "    continued"]
         );
     }
 }

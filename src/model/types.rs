@@ -245,6 +245,26 @@ impl CheckNeeds {
             || !self.patterns.is_empty()
     }
 
+    /// Adds the static that holds a pattern, and returns its name: `name`,
+    /// made a valid identifier, and numbered if another static has it
+    /// (the items of `tags` and a parameter `tags_item` meet at
+    /// `..._TAGS_ITEM_PATTERN`).
+    fn pattern(&mut self, name: String, literal: String) -> String {
+        let base = if name.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("_{name}")
+        } else {
+            name
+        };
+        let mut name = base.clone();
+        let mut n = 1;
+        while self.patterns.iter().any(|(taken, _)| *taken == name) {
+            n += 1;
+            name = format!("{base}_{n}");
+        }
+        self.patterns.push((name.clone(), literal));
+        name
+    }
+
     fn format(&mut self, format: &str) -> &'static str {
         let known = FORMATS.iter().find(|f| **f == format).expect("validated");
         if !self.formats.contains(known) {
@@ -411,11 +431,11 @@ fn value_checks(
                 ));
             }
             if let Some(pattern) = &rules.pattern {
-                let static_name = format!("{static_name}_PATTERN");
+                let static_name =
+                    needs.pattern(format!("{static_name}_PATTERN"), string_literal(pattern));
                 checks.push(format!(
                     "check_pattern({at}, {name}, {reference}, &{static_name})?;"
                 ));
-                needs.patterns.push((static_name, string_literal(pattern)));
             }
         }
         ParamType::Integer | ParamType::Number
@@ -456,18 +476,33 @@ pub fn schema_items(param: &ParamSpec, ty: &ParamType) -> Vec<String> {
             if let Some(length) = length(param.min_items, param.max_items) {
                 items.push(length);
             }
-            let inner = param
+            let mut rules = param
                 .items
                 .as_ref()
-                .map(|items| rule_items(&items.rules()))
+                .map(ItemsSpec::rules)
                 .unwrap_or_default();
+            // schemars has no `inner(extend(..))`: a function of the
+            // generated code sets these formats on the items instead.
+            let format = rules
+                .format
+                .take_if(|format| format == "date-time" || format == "date");
+            let inner = rule_items(&rules);
             if !inner.is_empty() {
                 items.push(format!("inner({})", inner.join(", ")));
+            }
+            if let Some(format) = format {
+                items.push(format!("transform = {}", item_format_fn(&format)));
             }
             items
         }
         _ => rule_items(&param.rules()),
     }
+}
+
+/// The function of the generated code that gives the items of an array
+/// the string format `format`, as a schemars transform.
+pub fn item_format_fn(format: &str) -> String {
+    format!("{}_items", format.replace('-', "_"))
 }
 
 fn rule_items(rules: &Rules) -> Vec<String> {
@@ -477,7 +512,7 @@ fn rule_items(rules: &Rules) -> Vec<String> {
     }
     let range: Vec<String> = [("min", &rules.minimum), ("max", &rules.maximum)]
         .into_iter()
-        .filter_map(|(key, n)| n.as_ref().map(|n| format!("{key} = {n}")))
+        .filter_map(|(key, n)| n.as_ref().map(|n| format!("{key} = {}", typed_literal(n))))
         .collect();
     if !range.is_empty() {
         items.push(format!("range({})", range.join(", ")));
@@ -494,10 +529,23 @@ fn rule_items(rules: &Rules) -> Vec<String> {
     items
 }
 
+/// A number for a schemars attribute, which takes any value that converts
+/// into JSON: an integer literal needs a suffix, or it is an `i32`, and a
+/// bound past 2^31 does not compile.
+fn typed_literal(n: &serde_yaml::Number) -> String {
+    if n.is_i64() {
+        format!("{n}i64")
+    } else if n.is_u64() {
+        format!("{n}u64")
+    } else {
+        n.to_string()
+    }
+}
+
 fn length(min: Option<u64>, max: Option<u64>) -> Option<String> {
     let parts: Vec<String> = [("min", min), ("max", max)]
         .into_iter()
-        .filter_map(|(key, n)| n.map(|n| format!("{key} = {n}")))
+        .filter_map(|(key, n)| n.map(|n| format!("{key} = {n}u64")))
         .collect();
     (!parts.is_empty()).then(|| format!("length({})", parts.join(", ")))
 }
