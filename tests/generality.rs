@@ -5,10 +5,10 @@
 //! served over stdio, where every tool, resource, template and prompt must
 //! be listed exactly as its spec declares and must answer.
 //!
-//! Each run draws a new seed and prints it; `MCPGEN_GENERALITY_SEED=<seed>`
-//! replays a run, and `MCPGEN_GENERALITY_SPECS=<n>` changes how many specs
-//! it builds. The workspace stays in `target/tmp/generality` until the next
-//! run.
+//! A run uses a fixed seed unless `MCPGEN_GENERALITY_SEED=random` asks for
+//! a new one, and prints it; `MCPGEN_GENERALITY_SEED=<seed>` replays a run,
+//! and `MCPGEN_GENERALITY_SPECS=<n>` changes how many specs it builds. The
+//! workspace stays in `target/tmp/generality` until the next run.
 
 mod common;
 mod specgen;
@@ -33,16 +33,21 @@ const SPECS: usize = 14;
 /// How many specs are only checked, which takes a fraction of a second each.
 const CHECKED_SPECS: usize = 30;
 
+/// The seed of a run: by default a fixed one, so that the test suite is
+/// reproducible; `MCPGEN_GENERALITY_SEED=random` draws a new one, which
+/// the run prints, to explore.
 fn seed() -> u64 {
-    match std::env::var("MCPGEN_GENERALITY_SEED") {
-        Ok(seed) => seed
-            .trim()
-            .parse()
-            .expect("MCPGEN_GENERALITY_SEED is a number"),
-        Err(_) => {
+    const DEFAULT_SEED: u64 = 20_261_126;
+    match std::env::var("MCPGEN_GENERALITY_SEED").as_deref() {
+        Err(_) => DEFAULT_SEED,
+        Ok("random") => {
             let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
             now.as_nanos() as u64 ^ u64::from(std::process::id())
         }
+        Ok(seed) => seed
+            .trim()
+            .parse()
+            .expect("MCPGEN_GENERALITY_SEED is a number or `random`"),
     }
 }
 
