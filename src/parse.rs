@@ -73,13 +73,17 @@ pub fn parse(source: &str) -> Parsed {
         ]);
     }
     // Any other error is the YAML's own, which the parse below reports.
-    if let Err(error) = within_budget(source)
+    let budget = budget(source);
+    if let Err(error) = within_budget(source, budget)
         && error.to_string().contains(OVER_BUDGET)
     {
         return failed(vec![
             Diagnostic::error(
                 Path::root(),
-                format!("the spec holds more than {MAX_VALUES} values, aliases expanded"),
+                format!(
+                    "the spec holds more than {budget} values and bytes of text, \
+                     aliases expanded"
+                ),
             )
             .with_help(
                 "an alias (`*name`) copies the whole value of its anchor (`&name`): copy less",
@@ -262,32 +266,49 @@ fn flow_depth_exceeds(source: &str, limit: usize) -> bool {
     false
 }
 
-/// The most values a spec may hold, aliases expanded. Real specs hold a few
-/// hundred, a huge one a few thousand; an alias bomb, a few lines long, can hold billions, which
+/// What a spec may weigh, aliases expanded: one per value, plus the bytes
+/// of its strings. Written out without aliases, a spec weighs at most about
+/// twice its size, so that is the budget, or [`MIN_BUDGET`] for a small
+/// spec. An alias bomb, a few lines long, can weigh billions, which
 /// `serde_yaml` would build in memory: its own limit counts alias uses, not
 /// what they copy, so 5,000 uses of a 5,000-item list took a minute and
 /// 2.5 GB.
-const MAX_VALUES: usize = 50_000;
+fn budget(source: &str) -> usize {
+    MIN_BUDGET.max(source.len().saturating_mul(2))
+}
+
+/// The budget of a small spec: a hand-written spec with many aliases stays
+/// well under it (the notes spec weighs about 2,000, the bookmarks spec
+/// 4,000).
+const MIN_BUDGET: usize = 1 << 20;
 
 const OVER_BUDGET: &str = "mcpgen: over the value budget";
 
-/// Counts the values of `source` without building them, stopping with an
-/// error that holds [`OVER_BUDGET`] past [`MAX_VALUES`].
-fn within_budget(source: &str) -> Result<(), serde_yaml::Error> {
-    let count = std::cell::Cell::new(0);
+/// Weighs `source` without building its values, stopping with an error that
+/// holds [`OVER_BUDGET`] past `budget`.
+fn within_budget(source: &str, budget: usize) -> Result<(), serde_yaml::Error> {
+    let weight = std::cell::Cell::new(0);
     serde::de::DeserializeSeed::deserialize(
-        Budget(&count),
+        Budget {
+            weight: &weight,
+            budget,
+        },
         serde_yaml::Deserializer::from_str(source),
     )
 }
 
 #[derive(Clone, Copy)]
-struct Budget<'a>(&'a std::cell::Cell<usize>);
+struct Budget<'a> {
+    weight: &'a std::cell::Cell<usize>,
+    budget: usize,
+}
 
 impl Budget<'_> {
-    fn take<E: serde::de::Error>(self) -> Result<(), E> {
-        self.0.set(self.0.get() + 1);
-        if self.0.get() > MAX_VALUES {
+    /// Adds a value of `bytes` bytes of text.
+    fn take<E: serde::de::Error>(self, bytes: usize) -> Result<(), E> {
+        let weight = self.weight.get().saturating_add(1).saturating_add(bytes);
+        self.weight.set(weight);
+        if weight > self.budget {
             return Err(E::custom(OVER_BUDGET));
         }
         Ok(())
@@ -310,39 +331,39 @@ impl<'de> serde::de::Visitor<'de> for Budget<'_> {
     }
 
     fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
-        self.take()
+        self.take(0)
     }
 
     fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
-        self.take()
+        self.take(0)
     }
 
     fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<(), E> {
-        self.take()
+        self.take(0)
     }
 
     fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
-        self.take()
+        self.take(0)
     }
 
     fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<(), E> {
-        self.take()
+        self.take(0)
     }
 
     fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
-        self.take()
+        self.take(0)
     }
 
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
-        self.take()
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
+        self.take(text.len())
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        self.take()
+        self.take(0)
     }
 
     fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
-        self.take()
+        self.take(0)
     }
 
     fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -350,13 +371,13 @@ impl<'de> serde::de::Visitor<'de> for Budget<'_> {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.take()?;
+        self.take(0)?;
         while seq.next_element_seed(self)?.is_some() {}
         Ok(())
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        self.take()?;
+        self.take(0)?;
         while map.next_key_seed(self)?.is_some() {
             map.next_value_seed(self)?;
         }
@@ -557,16 +578,42 @@ mod tests {
                 assert!(parsed.spec.is_none());
                 let shown = messages(&bomb).join("\n");
                 assert!(
-                    shown.contains("values, aliases expanded")
+                    shown.contains("aliases expanded")
                         || shown.contains("repetition limit exceeded"),
                     "{shown}"
                 );
             });
         }
+        // A megabyte of text, copied a hundred times.
+        let text = format!(
+            "{HEAD}a: &a \"{}\"\nb: [{}]\n",
+            "x".repeat(1 << 20),
+            vec!["*a"; 100].join(",")
+        );
+        assert!(
+            messages(&text).join("\n").contains("aliases expanded"),
+            "{:?}",
+            messages(&text)
+        );
         // Aliases within the budget are fine.
         let source = format!(
             "{HEAD}tools:\n  - &t {{name: a, description: d}}\n  - {{name: b, description: d}}\n"
         );
+        assert!(parse(&source).errors.is_empty(), "{:?}", messages(&source));
+    }
+
+    #[test]
+    fn a_big_spec_written_out_is_within_its_budget() {
+        // Well over the budget of a small spec, with no alias at all.
+        let tool = |i| {
+            format!(
+                "  - name: tool_{i}\n    description: {}\n    params:\n      \
+                 - {{ name: key, description: The key, max_length: 64 }}\n",
+                "Looks things up. ".repeat(20)
+            )
+        };
+        let source = format!("{HEAD}tools:\n{}", (0..2_000).map(tool).collect::<String>());
+        assert!(budget(&source) > MIN_BUDGET);
         assert!(parse(&source).errors.is_empty(), "{:?}", messages(&source));
     }
 
