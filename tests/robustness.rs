@@ -309,6 +309,82 @@ fn a_burst_of_hostile_lines_gets_every_answer() {
     assert_eq!(reply["result"], json!({}));
 }
 
+/// The peak resident memory of a running process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status
+        .lines()
+        .find(|line| line.starts_with("VmHWM:"))
+        .expect("VmHWM in /proc/<pid>/status");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_client_that_stops_reading_does_not_grow_the_server() {
+    const CALLS: usize = 50_000;
+    let dir = scratch();
+    let mut child = Command::new(notes_server())
+        .args(["--db", &db(&dir)])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut next = || {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        serde_json::from_str::<Value>(&line).unwrap()
+    };
+    let handshake = [
+        json!({"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "test", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": "add", "method": "tools/call", "params": {
+            "name": "add_note", "arguments": {"name": "a", "content": "hello"}}}),
+    ];
+    for message in &handshake {
+        writeln!(stdin, "{message}").unwrap();
+    }
+    assert_eq!(next()["id"], "init");
+    assert_eq!(next()["id"], "add");
+    let before = peak_rss_kib(child.id());
+
+    // The calls go in from a thread of their own, while nobody reads the
+    // answers: the server must stop reading rather than hold them all.
+    let writer = std::thread::spawn(move || {
+        for id in 0..CALLS {
+            let call = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                "params": {"name": "get_note", "arguments": {"name": "a"}}});
+            writeln!(stdin, "{call}").unwrap();
+        }
+        stdin
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let stalled = peak_rss_kib(child.id());
+    let mut answered = BTreeSet::new();
+    for _ in 0..CALLS {
+        let message = next();
+        assert_eq!(
+            message["result"]["content"][0]["text"], "hello",
+            "{message}"
+        );
+        answered.insert(message["id"].as_i64().unwrap());
+    }
+    assert_eq!(answered.len(), CALLS, "one answer per call");
+    drop(writer.join().unwrap());
+    let after = peak_rss_kib(child.id());
+    assert!(child.wait().unwrap().success());
+    // Answers waiting to be written once took about 2 KiB each.
+    assert!(
+        stalled < before + 8 * 1024 && after < before + 8 * 1024,
+        "peak RSS {before} KiB after initialize, {stalled} KiB while the client \
+         did not read, {after} KiB after {CALLS} calls"
+    );
+}
+
 #[test]
 fn before_initialize_only_ping_is_served_and_nothing_ends_the_session() {
     let dir = scratch();
