@@ -1,7 +1,11 @@
 //! Stage 2: check the rules a well-typed spec must also follow, reporting
 //! every violation at once, each with its path and a way to fix it.
 
+mod reserved;
+
 use std::collections::HashMap;
+
+use reserved::{RESERVED_FLAGS, RESERVED_TYPES};
 
 use crate::{
     diagnostic::{Diagnostic, Path, did_you_mean},
@@ -22,70 +26,6 @@ const MAX_PREFIXED_TOOL_NAME: usize = 64;
 
 /// Descriptions longer than this are truncated by some clients.
 const MAX_DESCRIPTION: usize = 1024;
-
-/// Names the generated `src/server.rs` declares or imports, which a spec's
-/// types must not take.
-const RESERVED_TYPES: &[&str] = &[
-    "Arc",
-    "Box",
-    "CallToolResult",
-    "CompleteRequestParams",
-    "CompleteResult",
-    "CompletionInfo",
-    "ContentBlock",
-    "Deserialize",
-    "Error",
-    "ErrorKind",
-    "Future",
-    "Handler",
-    "Implementation",
-    "Json",
-    "JsonSchema",
-    "LazyLock",
-    "ListResourceTemplatesResult",
-    "ListResourcesResult",
-    "McpError",
-    "Option",
-    "PaginatedRequestParams",
-    "Parameters",
-    "Part",
-    "PathBuf",
-    "PromptMessage",
-    "PromptRouter",
-    "ReadResourceRequestParams",
-    "ReadResourceResponse",
-    "ReadResourceResult",
-    "Reference",
-    "Regex",
-    "RequestContext",
-    "Resource",
-    "ResourceContents",
-    "ResourceTemplate",
-    "Result",
-    "Role",
-    "RoleServer",
-    "Serialize",
-    "Server",
-    "ServerCapabilities",
-    "ServerConfig",
-    "ServerHandler",
-    "Settings",
-    "String",
-    "ToolRouter",
-    "Vec",
-];
-
-/// The flags of every generated server: clap's own, and the HTTP transport's.
-const RESERVED_FLAGS: &[&str] = &[
-    "help",
-    "version",
-    "http",
-    "allow-host",
-    "allow-origin",
-    "stateless",
-    "max-body",
-    "insecure-no-auth",
-];
 
 /// Crates that generated Cargo.toml files may list themselves; a spec's
 /// `dependencies` cannot name them again.

@@ -413,57 +413,12 @@ const SETTING_KINDS: &[SettingKind] = &[
     SettingKind::Boolean,
 ];
 
-/// Names that the generated `src/server.rs` uses for its own types
-/// (validate.rs's RESERVED_TYPES).
-const RESERVED_TYPES: &[&str] = &[
-    "Arc",
-    "Box",
-    "CallToolResult",
-    "CompleteRequestParams",
-    "CompleteResult",
-    "CompletionInfo",
-    "ContentBlock",
-    "Deserialize",
-    "Error",
-    "ErrorKind",
-    "Future",
-    "Handler",
-    "Implementation",
-    "Json",
-    "JsonSchema",
-    "LazyLock",
-    "ListResourceTemplatesResult",
-    "ListResourcesResult",
-    "McpError",
-    "Option",
-    "PaginatedRequestParams",
-    "Parameters",
-    "Part",
-    "PathBuf",
-    "PromptMessage",
-    "PromptRouter",
-    "ReadResourceRequestParams",
-    "ReadResourceResponse",
-    "ReadResourceResult",
-    "Reference",
-    "Regex",
-    "RequestContext",
-    "Resource",
-    "ResourceContents",
-    "ResourceTemplate",
-    "Result",
-    "Role",
-    "RoleServer",
-    "Serialize",
-    "Server",
-    "ServerCapabilities",
-    "ServerConfig",
-    "ServerHandler",
-    "Settings",
-    "String",
-    "ToolRouter",
-    "Vec",
-];
+/// Names a spec cannot take: the lists mcpgen's validator uses.
+#[path = "../../src/validate/reserved.rs"]
+#[allow(dead_code)]
+mod reserved;
+
+use reserved::RESERVED_TYPES;
 
 /// A generated spec: the server's name, the spec as JSON (written out as
 /// YAML), and the files it embeds, to put next to it.
@@ -1557,108 +1512,12 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
     found
 }
 
-// Spec names to Rust names: a copy of src/model/ident.rs.
+// Spec names to Rust names: the mapping mcpgen itself uses.
+#[path = "../../src/model/ident.rs"]
+#[allow(dead_code)]
+mod ident;
 
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
-];
-
-const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
-
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous: Option<char> = None;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous = None;
-            continue;
-        }
-        if c.is_uppercase() && previous.is_some_and(|p| p.is_lowercase() || p.is_numeric()) {
-            words.push(std::mem::take(&mut current));
-        }
-        current.extend(c.to_lowercase());
-        previous = Some(c);
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-        .into_iter()
-        .map(|word| {
-            word.chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-        })
-        .filter(|word| !word.is_empty())
-        .collect()
-}
-
-pub fn snake(name: &str) -> String {
-    let mut ident = words(name).join("_");
-    if ident.is_empty() {
-        ident.push_str("unnamed");
-    }
-    if ident.starts_with(|c: char| c.is_ascii_digit()) {
-        ident.insert(0, '_');
-    }
-    escape_keyword(ident)
-}
-
-pub fn pascal(name: &str) -> String {
-    escape_keyword(pascal_words(name))
-}
-
-pub fn pascal_join(names: &[&str]) -> String {
-    escape_keyword(names.iter().map(|name| pascal_words(name)).collect())
-}
-
-fn pascal_words(name: &str) -> String {
-    let mut ident: String = words(name)
-        .iter()
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect();
-    if ident.is_empty() {
-        ident.push_str("Unnamed");
-    }
-    if ident.starts_with(|c: char| c.is_ascii_digit()) {
-        ident.insert(0, 'X');
-    }
-    ident
-}
-
-pub fn screaming(name: &str) -> String {
-    words(name).join("_").to_ascii_uppercase()
-}
-
-fn escape_keyword(ident: String) -> String {
-    if NOT_RAW.contains(&ident.as_str()) {
-        ident + "_"
-    } else if KEYWORDS.contains(&ident.as_str()) {
-        format!("r#{ident}")
-    } else {
-        ident
-    }
-}
-
-fn bare(ident: &str) -> String {
-    match ident.strip_prefix("r#") {
-        Some(keyword) => format!("{keyword}_"),
-        None => ident.to_owned(),
-    }
-}
+pub use ident::{bare, pascal, pascal_join, screaming, snake};
 
 /// The handler method that completes an argument (src/model/mod.rs).
 pub fn completion_method(owner: &str, argument: &str) -> String {
