@@ -383,7 +383,12 @@ fn new(path: &Path, out: Option<PathBuf>, force: bool, format: Report) -> Result
     regen::print_changes(&changes, false);
 
     let absolute = fs::canonicalize(&dir).unwrap_or(dir.clone());
-    let binary = absolute.join("target").join("release").join(name);
+    // Where `cargo build --release`, run in the crate, puts the binary.
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(target) => absolute.join(target),
+        None => absolute.join("target"),
+    };
+    let binary = target.join("release").join(name);
     let config = serde_json::json!({ "mcpServers": { name.as_str(): { "command": binary } } });
     println!();
     println!("Next:");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::fs;
+use std::{fs, path::Path};
 
 use common::{assert_lint_clean, build, cargo, generate, mcpgen, repo, scratch};
 use predicates::str::contains;
@@ -335,6 +335,7 @@ fn new_prints_the_next_steps_with_an_absolute_path() {
         .arg(repo().join("specs/notes.yaml"))
         .arg("--out")
         .arg(&out)
+        .env_remove("CARGO_TARGET_DIR")
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -349,6 +350,35 @@ fn new_prints_the_next_steps_with_an_absolute_path() {
     );
     assert!(stdout.contains("cargo build --release"), "{stdout}");
     assert!(stdout.contains("mcpServers"), "{stdout}");
+
+    // With CARGO_TARGET_DIR, where cargo puts the binary: a relative one is
+    // relative to the crate, where the printed `cargo build` runs.
+    let shared = dir.path().join("shared");
+    for (crate_dir, target) in [
+        ("absolute", shared.as_path()),
+        ("relative", Path::new("build")),
+    ] {
+        let out = dir.path().join(crate_dir);
+        let output = mcpgen()
+            .arg("new")
+            .arg(repo().join("specs/notes.yaml"))
+            .arg("--out")
+            .arg(&out)
+            .env("CARGO_TARGET_DIR", target)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let binary = out
+            .canonicalize()
+            .unwrap()
+            .join(target)
+            .join("release/notes-server");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains(&format!("\"command\": \"{}\"", binary.display())),
+            "{stdout}"
+        );
+    }
 }
 
 #[test]
