@@ -1379,23 +1379,18 @@ fn methods(
 
 /// The generated types that handler method signatures mention.
 fn handler_imports(methods: &[Method], enums: &[EnumType], structs: &[Struct]) -> Vec<String> {
-    let mentioned = |name: &str| {
-        methods.iter().any(|m| {
-            m.params
-                .iter()
-                .chain(std::iter::once(&m.returns))
-                .any(|text| {
-                    text.split(|c: char| !c.is_alphanumeric() && c != '_')
-                        .any(|word| word == name)
-                })
-        })
-    };
+    // Every word of every signature, once: a spec has thousands of tools.
+    let mentioned: HashSet<&str> = methods
+        .iter()
+        .flat_map(|m| m.params.iter().chain(std::iter::once(&m.returns)))
+        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric() && c != '_'))
+        .collect();
     let mut names: Vec<String> = enums
         .iter()
         .map(|e| e.name.clone())
         .chain(structs.iter().map(|s| s.name.clone()))
         .chain(std::iter::once("PromptMessage".to_owned()))
-        .filter(|name| mentioned(name))
+        .filter(|name| mentioned.contains(name.as_str()))
         .collect();
     names.sort();
     names.dedup();
