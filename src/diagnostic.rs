@@ -169,7 +169,7 @@ impl Diagnostic {
         let mut out = format!(
             "{}{}\n",
             style.paint(level_code, self.severity.as_str()),
-            style.paint(BOLD, &format!(": {}", self.message)),
+            style.paint(BOLD, &format!(": {}", printable(&self.message))),
         );
         let location = match span {
             Some(span) => format!("{file}:{}:{}", span.line, span.column),
@@ -178,7 +178,7 @@ impl Diagnostic {
         let at = if self.path.0.is_empty() {
             String::new()
         } else {
-            format!(" (at {})", self.path)
+            format!(" (at {})", printable(&self.path.to_string()))
         };
         out.push_str(&format!(
             "{pad}{} {location}{at}\n",
@@ -206,7 +206,7 @@ impl Diagnostic {
                 "{pad} {} {}: {}\n",
                 style.paint(BLUE, "="),
                 style.paint(BOLD, "help"),
-                help.replace('\n', &indent),
+                printable(help).replace('\n', &indent),
             ));
         }
         out
@@ -359,6 +359,25 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     }
 }
 
+/// `text` with its control characters but line breaks escaped: messages
+/// repeat names from the spec, and a terminal would act on an escape
+/// sequence among them.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,6 +509,25 @@ error: missing key `type`
             diagnostic.render("x.yaml", source, &SourceMap::new(source), false),
             "error: unclosed `[`\n --> x.yaml:2:4\n  |\n2 | b: [\n  |    ^\n"
         );
+    }
+
+    #[test]
+    fn renders_control_characters_escaped() {
+        let diagnostic = Diagnostic::error(
+            Path::root().key("a\u{1b}[2Jb"),
+            "prompt `\u{1b}[31mred\u{7}` is unknown",
+        )
+        .with_help("rename `x\ty`");
+        let rendered = diagnostic.render("x.yaml", "", &SourceMap::new(""), false);
+        assert!(
+            !rendered.contains('\u{1b}') && !rendered.contains('\u{7}'),
+            "{rendered:?}"
+        );
+        assert!(
+            rendered.contains(r"prompt `\u{1b}[31mred\u{7}` is unknown"),
+            "{rendered}"
+        );
+        assert!(rendered.contains(r"rename `x\ty`"), "{rendered}");
     }
 
     #[test]
