@@ -21,6 +21,18 @@ fn db(dir: &tempfile::TempDir) -> String {
     dir.path().join("notes.db").to_string_lossy().into_owned()
 }
 
+/// The notes server on `db`, with stdin and stdout piped to this test and
+/// its logs dropped, for tests that drive the pipes themselves.
+fn spawn_piped(db: &str) -> Child {
+    Command::new(notes_server())
+        .args(["--db", db])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts")
+}
+
 fn start() -> (Server, tempfile::TempDir) {
     let dir = scratch();
     let server = Server::start(notes_server(), &["--db", &db(&dir)]);
@@ -323,13 +335,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 fn a_client_that_stops_reading_does_not_grow_the_server() {
     const CALLS: usize = 50_000;
     let dir = scratch();
-    let mut child = Command::new(notes_server())
-        .args(["--db", &db(&dir)])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&db(&dir));
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut next = || {
@@ -530,13 +536,7 @@ fn huge_lines_are_answered_and_skipped() {
 /// Runs the notes server on `input` (stdin then closes) and returns its
 /// exit code and every message it wrote.
 fn run_to_end(db: &str, input: Vec<u8>) -> (Option<i32>, Vec<Value>) {
-    let mut child = Command::new(notes_server())
-        .args(["--db", db])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
+    let mut child = spawn_piped(db);
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(&input);
@@ -667,13 +667,7 @@ struct Killable {
 
 impl Killable {
     fn start(db: &str) -> Self {
-        let mut child = Command::new(notes_server())
-            .args(["--db", db])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server starts");
+        let mut child = spawn_piped(db);
         let stdout = child.stdout.take().unwrap();
         let (sender, lines) = mpsc::channel();
         std::thread::spawn(move || {
