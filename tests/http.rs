@@ -360,23 +360,9 @@ fn initialize_body() -> Vec<u8> {
 // ---------------------------------------------------------------------------
 // The tests.
 
-/// The Python interpreter of the venv that tests/interop/setup.sh makes.
-fn interop_python() -> PathBuf {
-    let dir = std::env::var_os("MCPGEN_INTEROP_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("target/interop"));
-    let python = dir.join("venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run tests/interop/setup.sh first",
-        python.display()
-    );
-    python
-}
-
 #[test]
 fn the_official_python_sdk_passes_every_check_over_http() {
-    let python = interop_python();
+    let python = common::python();
     for mode in [&[][..], &["--stateless"][..]] {
         let dir = scratch();
         let server = HttpServer::start(&db(&dir), mode);

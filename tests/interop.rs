@@ -1,32 +1,12 @@
 //! The generated notes server against real MCP clients that this project did
 //! not write: the official Python SDK and the MCP Inspector CLI. Both are
-//! installed into target/interop by tests/interop/setup.sh.
+//! installed into target/interop on first use (`common::tool`).
 
 mod common;
 
-use std::{path::PathBuf, process::Command, sync::OnceLock};
+use std::process::Command;
 
-use common::{notes_server, repo, scratch};
-
-/// Installs the clients once per run; fast when they are there already.
-fn interop_dir() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let output = Command::new("bash")
-            .arg(repo().join("tests/interop/setup.sh"))
-            .output()
-            .expect("bash runs");
-        assert!(
-            output.status.success(),
-            "tests/interop/setup.sh failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        std::env::var_os("MCPGEN_INTEROP_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| repo().join("target/interop"))
-    })
-}
+use common::{notes_server, python, repo, scratch, tool};
 
 /// Runs a client script and checks that it reports no failure.
 fn assert_all_checks_pass(command: &mut Command) {
@@ -43,9 +23,8 @@ fn assert_all_checks_pass(command: &mut Command) {
 #[test]
 fn the_python_sdk_drives_the_notes_server_over_stdio() {
     let dir = scratch();
-    let python = interop_dir().join("venv/bin/python");
-    assert_all_checks_pass(
-        Command::new(python)
+        assert_all_checks_pass(
+        Command::new(python())
             .arg(repo().join("tests/interop/python_client.py"))
             .arg(notes_server())
             .arg("--db")
@@ -59,6 +38,6 @@ fn the_mcp_inspector_cli_drives_the_notes_server() {
         Command::new("bash")
             .arg(repo().join("tests/interop/inspector.sh"))
             .arg(notes_server())
-            .env("INSPECTOR_PREFIX", interop_dir().join("node")),
+            .env("INSPECTOR_PREFIX", tool("inspector")),
     );
 }

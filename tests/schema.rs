@@ -22,17 +22,7 @@ fn the_checked_in_schema_is_what_mcpgen_prints() {
 /// Validates YAML documents against the schema with Python's `jsonschema`,
 /// the reference implementation, from the interop venv.
 fn schema_accepts(documents: &[&str]) -> Vec<bool> {
-    let python = std::env::var_os("MCPGEN_INTEROP_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| repo().join("target/interop"))
-        .join("venv/bin/python");
-    if !python.exists() {
-        let status = Command::new("bash")
-            .arg(repo().join("tests/interop/setup.sh"))
-            .status()
-            .unwrap();
-        assert!(status.success(), "tests/interop/setup.sh failed");
-    }
+    let python = common::python();
     let json: Vec<Value> = documents
         .iter()
         .map(|yaml| serde_yaml::from_str::<Value>(yaml).unwrap_or(Value::Null))

@@ -29,6 +29,51 @@ pub fn generated_target() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated")
 }
 
+/// Installs a third-party tool that tests drive, on first use, and returns
+/// the folder it lives in: `tests/interop/setup.sh NAME`, which is
+/// idempotent and takes a lock, so test binaries run alone, together or in
+/// any order all work from a fresh clone. `python` is a venv with the
+/// official MCP Python SDK, `inspector` an npm prefix with the MCP
+/// Inspector; `tests/interop/tools/` has the rest.
+///
+/// Panics with the installer's one-line reason when the tool cannot be
+/// installed (say, no python3 or npm), naming what to install.
+pub fn tool(name: &str) -> &'static Path {
+    static TOOLS: Mutex<Vec<(String, &'static Path)>> = Mutex::new(Vec::new());
+    let mut tools = TOOLS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, dir)) = tools.iter().find(|(n, _)| n == name) {
+        return dir;
+    }
+    let output = Command::new("bash")
+        .arg(repo().join("tests/interop/setup.sh"))
+        .arg(name)
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        let reason = stderr
+            .lines()
+            .rev()
+            .find(|line| line.starts_with("interop setup: error:"))
+            .unwrap_or("interop setup failed");
+        panic!("cannot install the test tool `{name}`: {reason}\n\n{stderr}");
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let dir = stdout
+        .lines()
+        .last()
+        .unwrap_or_else(|| panic!("tests/interop/setup.sh {name} printed no folder\n{stderr}"));
+    let dir: &'static Path = Box::leak(PathBuf::from(dir).into_boxed_path());
+    tools.push((name.to_owned(), dir));
+    dir
+}
+
+/// The Python interpreter of a venv with the official MCP Python SDK.
+pub fn python() -> PathBuf {
+    tool("python").join("bin/python")
+}
+
 /// A scratch directory that lives as long as the returned guard.
 pub fn scratch() -> tempfile::TempDir {
     tempfile::Builder::new()
