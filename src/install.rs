@@ -1,5 +1,7 @@
-//! `mcpgen install claude-desktop`: build a generated server and add it to
-//! Claude Desktop's configuration, keeping everything else in that file.
+//! Building a generated server for `mcpgen install` and `mcpgen bundle`,
+//! Claude Desktop's configuration file, and the safe write of a client's
+//! configuration (a backup, then an atomic rename). The per-client formats
+//! are in [`crate::clients`].
 
 use std::{
     fs,
@@ -7,9 +9,9 @@ use std::{
     process::{Command, Stdio},
 };
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::{Failure, Loaded, model::SettingDefault};
+use crate::Failure;
 
 /// Where Claude Desktop keeps its configuration on this platform: macOS and
 /// Windows per Anthropic's documentation, and the path the community builds
@@ -27,13 +29,30 @@ pub fn default_config() -> Option<PathBuf> {
 
 /// Builds the crate at `root` in release mode; returns the binary's path.
 pub fn build_release(root: &Path, name: &str) -> Result<PathBuf, Failure> {
-    eprintln!("Building `{name}` (release)...");
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args([
-            "build",
-            "--release",
-            "--message-format=json-render-diagnostics",
-        ])
+    build(root, name, "release", None)
+}
+
+/// Builds the crate at `root` with a cargo profile (`dev`, `release`,
+/// `dist`), for `target` or the host; returns the binary's path, wherever
+/// the target dir is (`CARGO_TARGET_DIR` is respected, as cargo does).
+pub fn build(
+    root: &Path,
+    name: &str,
+    profile: &str,
+    target: Option<&str>,
+) -> Result<PathBuf, Failure> {
+    eprintln!("Building `{name}` ({profile})...");
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command.args([
+        "build",
+        "--profile",
+        profile,
+        "--message-format=json-render-diagnostics",
+    ]);
+    if let Some(target) = target {
+        command.args(["--target", target]);
+    }
+    let output = command
         .current_dir(root)
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
@@ -41,7 +60,7 @@ pub fn build_release(root: &Path, name: &str) -> Result<PathBuf, Failure> {
         .map_err(|error| Failure::Io(format!("cannot run cargo: {error}")))?;
     if !output.status.success() {
         return Err(Failure::Io(format!(
-            "`cargo build --release` failed in `{}`\n  = help: fix the errors above, then run this again",
+            "`cargo build --profile {profile}` failed in `{}`\n  = help: fix the errors above, then run this again",
             root.display()
         )));
     }
@@ -56,75 +75,6 @@ pub fn build_release(root: &Path, name: &str) -> Result<PathBuf, Failure> {
         .ok_or_else(|| Failure::Io(format!("cargo built no `{name}` binary")))
 }
 
-/// The server's entry: the absolute binary, and the env var of each setting
-/// whose default is a place in the user's data directory, set to that place,
-/// so that the entry shows where the server keeps its data.
-pub fn entry(binary: &Path, loaded: &Loaded) -> Value {
-    let mut env = Map::new();
-    for setting in &loaded.model.settings {
-        let Some(name) = &setting.env else { continue };
-        let value = match &setting.default {
-            SettingDefault::DataDir(file) => dirs::data_dir().map(|dir| {
-                dir.join(&loaded.model.crate_name)
-                    .join(file)
-                    .display()
-                    .to_string()
-            }),
-            SettingDefault::None | SettingDefault::Value(_) => None,
-        };
-        if let Some(value) = value {
-            env.insert(name.clone(), Value::String(value));
-        }
-    }
-    let mut entry = Map::new();
-    entry.insert(
-        "command".to_owned(),
-        Value::String(binary.display().to_string()),
-    );
-    entry.insert("args".to_owned(), json!([]));
-    if !env.is_empty() {
-        entry.insert("env".to_owned(), Value::Object(env));
-    }
-    Value::Object(entry)
-}
-
-/// The configuration with `name`'s entry added or replaced, and every other
-/// key kept. Refuses a file that is not a JSON object.
-pub fn updated(
-    existing: Option<&str>,
-    path: &Path,
-    name: &str,
-    entry: Value,
-) -> Result<String, Failure> {
-    let mut config: Value = match existing {
-        None => json!({}),
-        Some(text) if text.trim().is_empty() => json!({}),
-        Some(text) => serde_json::from_str(text).map_err(|error| {
-            Failure::Io(format!(
-                "`{}` is not valid JSON ({error}), so mcpgen leaves it alone\n  = help: fix or move the file, then run this again",
-                path.display()
-            ))
-        })?,
-    };
-    let Some(object) = config.as_object_mut() else {
-        return Err(Failure::Io(format!(
-            "`{}` does not hold a JSON object, so mcpgen leaves it alone",
-            path.display()
-        )));
-    };
-    let servers = object.entry("mcpServers").or_insert_with(|| json!({}));
-    let Some(servers) = servers.as_object_mut() else {
-        return Err(Failure::Io(format!(
-            "`mcpServers` in `{}` is not an object, so mcpgen leaves it alone",
-            path.display()
-        )));
-    };
-    servers.insert(name.to_owned(), entry);
-    let mut text = serde_json::to_string_pretty(&config).expect("JSON serializes");
-    text.push('\n');
-    Ok(text)
-}
-
 /// Writes `contents` to `path` through a temporary file and a rename, after
 /// copying the old file to `<path>.bak`.
 pub fn write_with_backup(path: &Path, contents: &str) -> Result<Option<PathBuf>, Failure> {
@@ -134,16 +84,23 @@ pub fn write_with_backup(path: &Path, contents: &str) -> Result<Option<PathBuf>,
         fs::create_dir_all(dir).map_err(io)?;
     }
     let backup = if path.exists() {
-        let backup = path.with_extension("json.bak");
+        let backup = with_suffix(path, ".bak");
         fs::copy(path, &backup).map_err(io)?;
         Some(backup)
     } else {
         None
     };
-    let temporary = path.with_extension("json.mcpgen-tmp");
+    let temporary = with_suffix(path, ".mcpgen-tmp");
     fs::write(&temporary, contents).map_err(io)?;
     fs::rename(&temporary, path).map_err(io)?;
     Ok(backup)
+}
+
+/// `path` with `suffix` added to its file name.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
 }
 
 /// `claude mcp add` for Claude Code, with the same binary and env.

@@ -5,13 +5,17 @@
 //! [`regen`] runs it again on a crate as its spec changes, keeping the
 //! user's code.
 
+mod bundle;
+mod clients;
 mod diagnostic;
 mod install;
+mod jsonc;
 mod lock;
 mod manifest;
 mod model;
 mod parse;
 mod regen;
+mod registry;
 mod render;
 mod schema;
 mod source_map;
@@ -138,9 +142,86 @@ enum Command {
         #[arg(long)]
         frozen: bool,
     },
-    /// Build a generated server and add it to an MCP client's configuration.
-    #[command(subcommand)]
-    Install(InstallTarget),
+    /// Add a generated server to an MCP client's configuration.
+    ///
+    /// Builds the release binary (unless `--http` names a URL), then adds or
+    /// updates the server's entry in the client's own file and format,
+    /// keeping every other entry, comment and byte. The old file is kept as
+    /// `<file>.bak`; the new one is written atomically; a file that cannot
+    /// be parsed is refused and left alone. Running it again changes nothing.
+    Install {
+        /// claude-desktop, claude-code, cursor, vscode, codex, gemini, zed,
+        /// windsurf; or mcp-json to print the generic `mcpServers` entry.
+        #[arg(value_enum)]
+        client: clients::Client,
+        /// The generated crate [default: the crate around the current directory]
+        crate_dir: Option<PathBuf>,
+        /// The configuration file [default: the client's, for this user or
+        /// with `--project` for the current directory]
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Write the project's file (`.mcp.json`, `.cursor/mcp.json`,
+        /// `.vscode/mcp.json`, `.gemini/settings.json`, `.codex/config.toml`,
+        /// `.zed/settings.json`) in the current directory instead of the
+        /// user's.
+        #[arg(long)]
+        project: bool,
+        /// Connect to the server at this streamable HTTP URL (say
+        /// `http://127.0.0.1:8000/mcp`, where `SERVER --http` listens)
+        /// instead of running it over stdio.
+        #[arg(long, value_name = "URL")]
+        http: Option<String>,
+        /// Show the change as a diff; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Build the server and write an MCP Bundle (`.mcpb`) for Claude Desktop.
+    ///
+    /// Writes `<name>-<version>-<os>-<arch>.mcpb`: a manifest (version 0.3)
+    /// drawn from the spec, the binary, and the spec's icon. Each setting
+    /// becomes a `user_config` entry that Claude Desktop asks for; secrets
+    /// are `sensitive`, kept in the OS keychain, and passed in the
+    /// environment only.
+    Bundle {
+        /// The generated crate [default: the crate around the current directory]
+        crate_dir: Option<PathBuf>,
+        /// The cargo profile to build with.
+        #[arg(long, default_value = "dist")]
+        profile: String,
+        /// Build for this Rust target triple, whose standard library must be
+        /// installed (`rustup target add TRIPLE`) [default: this machine's]
+        #[arg(long, value_name = "TRIPLE")]
+        target: Option<String>,
+        /// The directory to write the bundle into [default: the crate's]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Write `server.json`, which lists the server in the MCP Registry.
+    ///
+    /// Describes a `cargo` package (the crate, to publish on crates.io), an
+    /// `mcpb` package when `--mcpb-url` is given, and a remote when
+    /// `--http-url` is. Prints the `mcp-name:` line that the crate's README
+    /// must hold for the registry to accept the cargo package.
+    Registry {
+        /// The generated crate [default: the crate around the current directory]
+        crate_dir: Option<PathBuf>,
+        /// The registry name, `NAMESPACE/NAME` [default:
+        /// `io.github.OWNER/<name>` from a GitHub `server.repository`]
+        #[arg(long)]
+        name: Option<String>,
+        /// Where the bundle is downloaded from, e.g. a release asset's URL.
+        #[arg(long, value_name = "URL", requires = "mcpb_file")]
+        mcpb_url: Option<String>,
+        /// The bundle that `--mcpb-url` serves, to record its SHA-256.
+        #[arg(long, value_name = "PATH", requires = "mcpb_url")]
+        mcpb_file: Option<PathBuf>,
+        /// Where the server is served over streamable HTTP.
+        #[arg(long, value_name = "URL")]
+        http_url: Option<String>,
+        /// The file to write [default: server.json in the crate]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Write a starter spec, ready for `mcpgen new`.
     Init {
         /// The directory to write into [default: the current directory]
@@ -156,26 +237,6 @@ enum Command {
     /// `# yaml-language-server: $schema=mcpgen.schema.json` to get
     /// completion and validation in VS Code and other editors.
     Schema,
-}
-
-#[derive(Debug, Subcommand)]
-enum InstallTarget {
-    /// Build the release binary, then add or update the server's entry in
-    /// `claude_desktop_config.json`, keeping every other entry and setting.
-    ///
-    /// The old file is kept as `claude_desktop_config.json.bak`. Also prints
-    /// the `claude mcp add` command for Claude Code, and a generic
-    /// `mcpServers` entry for other clients.
-    ClaudeDesktop {
-        /// The generated crate [default: the crate around the current directory]
-        crate_dir: Option<PathBuf>,
-        /// The configuration file [default: Claude Desktop's, for this platform]
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Print the new configuration instead of writing it.
-        #[arg(long)]
-        dry_run: bool,
-    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -220,11 +281,54 @@ fn main() -> ExitCode {
             Some(spec) if is_spec(&spec) => regen::check(None, Some(&spec), true, format),
             dir => regen::check(dir.as_deref(), None, frozen, format),
         },
-        Command::Install(InstallTarget::ClaudeDesktop {
+        Command::Install {
+            client,
             crate_dir,
             config,
+            project,
+            http,
             dry_run,
-        }) => install_claude_desktop(crate_dir.as_deref(), config, dry_run, format),
+        } => install_client(
+            client,
+            crate_dir.as_deref(),
+            config,
+            project,
+            http.as_deref(),
+            dry_run,
+            format,
+        ),
+        Command::Bundle {
+            crate_dir,
+            profile,
+            target,
+            out,
+        } => bundle(
+            crate_dir.as_deref(),
+            bundle::Options {
+                profile,
+                target,
+                out,
+            },
+            format,
+        ),
+        Command::Registry {
+            crate_dir,
+            name,
+            mcpb_url,
+            mcpb_file,
+            http_url,
+            out,
+        } => registry(
+            crate_dir.as_deref(),
+            &registry::Options {
+                name: name.as_deref(),
+                mcpb_url: mcpb_url.as_deref(),
+                mcpb_file: mcpb_file.as_deref(),
+                http_url: http_url.as_deref(),
+            },
+            out,
+            format,
+        ),
         Command::Init { dir, example } => init(dir.unwrap_or_else(|| PathBuf::from(".")), example),
         Command::Schema => {
             print!("{}", schema::json());
@@ -457,57 +561,153 @@ fn init(dir: PathBuf, example: Example) -> Result<(), Failure> {
     Ok(())
 }
 
-fn install_claude_desktop(
+fn install_client(
+    client: clients::Client,
     crate_dir: Option<&Path>,
     config: Option<PathBuf>,
+    project: bool,
+    http: Option<&str>,
     dry_run: bool,
     report: Report,
 ) -> Result<(), Failure> {
+    use clients::{Client, Transport};
     let (root, loaded) = regen::load_crate(crate_dir, report)?;
-    let config = config.or_else(install::default_config).ok_or_else(|| {
-        Failure::Io(
-            "cannot tell where Claude Desktop keeps its configuration\n  = help: pass `--config PATH`"
-                .to_owned(),
-        )
-    })?;
-    let existing = match fs::read_to_string(&config) {
-        Ok(text) => Some(text),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => {
-            return Err(Failure::Io(format!(
-                "cannot read `{}`: {error}",
-                config.display()
-            )));
+    let name = loaded.model.crate_name.clone();
+    if client == Client::ClaudeDesktop && http.is_some() {
+        return Err(Failure::Io(
+            "Claude Desktop's configuration file runs local servers only
+  = help: add a remote server in Claude Desktop's Settings > Connectors, or install it without `--http`".to_owned(),
+        ));
+    }
+    let config = if client == Client::McpJson {
+        None
+    } else {
+        let path = config.or_else(|| client.config_path(project));
+        Some(path.ok_or_else(|| {
+            Failure::Io(format!(
+                "cannot tell where {} keeps its configuration{}
+  = help: pass `--config PATH`",
+                client.label(),
+                if project { " for a project" } else { "" }
+            ))
+        })?)
+    };
+    let existing = match &config {
+        None => None,
+        Some(path) => match fs::read_to_string(path) {
+            Ok(text) => Some(text),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => {
+                return Err(Failure::Io(format!(
+                    "cannot read `{}`: {error}",
+                    path.display()
+                )));
+            }
+        },
+    };
+    // Refuse a broken file before spending a build on it.
+    if let Some(path) = &config {
+        let probe = clients::Install {
+            entry: serde_json::json!({}),
+            inputs: Vec::new(),
+            unset_secrets: Vec::new(),
+        };
+        clients::updated(client, existing.as_deref(), path, &name, &probe)?;
+    }
+    let binary;
+    let transport = match http {
+        Some(url) => Transport::Http(url),
+        None => {
+            let built = install::build_release(&root, &name)?;
+            binary = fs::canonicalize(&built).unwrap_or(built);
+            Transport::Stdio(&binary)
         }
     };
-    let name = loaded.model.crate_name.clone();
-    // Refuse a broken file before spending a build on it.
-    install::updated(existing.as_deref(), &config, &name, serde_json::Value::Null)?;
-    let binary = install::build_release(&root, &name)?;
-    let binary = fs::canonicalize(&binary).unwrap_or(binary);
-    let entry = install::entry(&binary, &loaded);
-    let updated = install::updated(existing.as_deref(), &config, &name, entry.clone())?;
-    if dry_run {
+    let install = clients::entry(client, &transport, &loaded);
+    let Some(config) = config else {
+        let snippet = serde_json::json!({ "mcpServers": { name.as_str(): install.entry } });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&snippet).unwrap_or_default()
+        );
+        return Ok(());
+    };
+    let updated = clients::updated(client, existing.as_deref(), &config, &name, &install)?;
+    if existing.as_deref() == Some(updated.as_str()) {
+        println!(
+            "`{name}` is already in {}, as it would be written; nothing changed",
+            config.display()
+        );
+    } else if dry_run {
         println!("Would write {}:", config.display());
-        print!("{updated}");
+        print!(
+            "{}",
+            similar::TextDiff::from_lines(existing.as_deref().unwrap_or(""), &updated)
+                .unified_diff()
+                .header(&config.display().to_string(), &config.display().to_string())
+        );
     } else {
         let backup = install::write_with_backup(&config, &updated)?;
         println!("Added `{name}` to {}", config.display());
         if let Some(backup) = backup {
             println!("  the previous file is kept as {}", backup.display());
         }
-        println!("  restart Claude Desktop to load it");
+        println!("  restart {} to load it", client.label());
     }
-    println!();
-    println!("For Claude Code:");
-    println!("  {}", install::claude_code_command(&name, &entry));
-    println!("For other clients, an `mcpServers` entry:");
-    let snippet = serde_json::json!({ "mcpServers": { name: entry } });
-    for line in serde_json::to_string_pretty(&snippet)
-        .unwrap_or_default()
-        .lines()
-    {
-        println!("  {line}");
+    for var in &install.unset_secrets {
+        println!(
+            "  the secret `{var}` is not written to the file: set it in the environment {} starts from",
+            client.label()
+        );
     }
+    if client == Client::ClaudeDesktop {
+        println!();
+        println!("For Claude Code:");
+        println!("  {}", install::claude_code_command(&name, &install.entry));
+        println!("For other clients, an `mcpServers` entry:");
+        let snippet = serde_json::json!({ "mcpServers": { name.as_str(): install.entry } });
+        for line in serde_json::to_string_pretty(&snippet)
+            .unwrap_or_default()
+            .lines()
+        {
+            println!("  {line}");
+        }
+    }
+    Ok(())
+}
+
+fn bundle(
+    crate_dir: Option<&Path>,
+    options: bundle::Options,
+    report: Report,
+) -> Result<(), Failure> {
+    let (root, spec, loaded) = regen::load_crate_and_spec(crate_dir, report)?;
+    let path = bundle::bundle(&root, &spec, &loaded, &options)?;
+    println!("Wrote {}", path.display());
+    println!("  open it with Claude Desktop (or drag it onto Settings > Extensions) to install it");
+    Ok(())
+}
+
+fn registry(
+    crate_dir: Option<&Path>,
+    options: &registry::Options,
+    out: Option<PathBuf>,
+    report: Report,
+) -> Result<(), Failure> {
+    let (root, loaded) = regen::load_crate(crate_dir, report)?;
+    let document = registry::server_json(&loaded, options)?;
+    let path = out.unwrap_or_else(|| root.join("server.json"));
+    let mut text = serde_json::to_string_pretty(&document).expect("JSON serializes");
+    text.push('\n');
+    install::write_with_backup(&path, &text)?;
+    println!("Wrote {}", path.display());
+    println!(
+        "  Add this line to the crate's README.md, which crates.io shows and the registry checks:"
+    );
+    println!(
+        "  mcp-name: {}",
+        document["name"].as_str().unwrap_or_default()
+    );
+    println!("  then `cargo publish`, and `mcp-publisher publish` to list it");
     Ok(())
 }

@@ -124,10 +124,21 @@ impl Crate {
 /// The crate at `dir`, or around the current directory, with its spec run
 /// through the pipeline: for commands that act on a generated crate.
 pub fn load_crate(dir: Option<&Path>, report: Report) -> Result<(PathBuf, Loaded), Failure> {
+    let (root, _, loaded) = load_crate_and_spec(dir, report)?;
+    Ok((root, loaded))
+}
+
+/// Like [`load_crate`], and also returns the path of the spec, against which
+/// the files it names (an icon) resolve.
+pub fn load_crate_and_spec(
+    dir: Option<&Path>,
+    report: Report,
+) -> Result<(PathBuf, PathBuf, Loaded), Failure> {
     let krate = Crate::locate(dir)?;
     let record = krate.lock()?.spec.clone();
-    let loaded = load(&krate.spec_path(&record), report)?;
-    Ok((krate.root, loaded))
+    let spec = krate.spec_path(&record);
+    let loaded = load(&spec, report)?;
+    Ok((krate.root, spec, loaded))
 }
 
 fn read_lock(root: &Path) -> Result<Option<Lock>, Failure> {

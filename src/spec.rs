@@ -48,6 +48,32 @@ pub struct ServerSpec {
     /// of the crate entirely, for the smallest stdio-only build.
     #[serde(default = "yes")]
     pub http: bool,
+    /// Who makes the server, for MCP Bundles (`mcpgen bundle`).
+    #[serde(default)]
+    pub author: Option<AuthorSpec>,
+    /// A PNG file, relative to the spec, that `mcpgen bundle` puts in the
+    /// bundle as the server's icon.
+    #[serde(default)]
+    pub icon: Option<String>,
+    /// The server's web page, an `http(s)://` URL.
+    #[serde(default)]
+    pub homepage: Option<String>,
+    /// The server's source repository, an `http(s)://` URL, e.g.
+    /// `https://github.com/you/notes-server`.
+    #[serde(default)]
+    pub repository: Option<String>,
+}
+
+/// The maker of a server.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorSpec {
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// An `http(s)://` URL.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// A setting of the generated binary: a command-line flag and an env var.
@@ -64,6 +90,11 @@ pub struct SettingSpec {
     pub default: Option<serde_yaml::Value>,
     #[serde(default)]
     pub description: Option<String>,
+    /// A password, token or key: clients that install the server keep it
+    /// secret (a keychain, a password input). It needs `env`, since a
+    /// secret is never passed on the command line.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

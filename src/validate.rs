@@ -54,6 +54,7 @@ const GENERATED_DEPENDENCIES: &[&str] = &[
 pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
     let mut v = Validator::default();
     v.server(spec);
+    v.sharing(spec);
     v.dependencies(spec);
     v.settings(spec);
     v.types(spec);
@@ -89,6 +90,40 @@ impl Validator {
     fn warn(&mut self, path: Path, message: impl Into<String>, help: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::warning(path, message).with_help(help));
+    }
+
+    /// The fields that bundles, installs and registry entries draw on.
+    fn sharing(&mut self, spec: &Spec) {
+        let path = Path::root().key("server");
+        let server = &spec.server;
+        let urls = [
+            (path.key("homepage"), server.homepage.as_deref()),
+            (path.key("repository"), server.repository.as_deref()),
+            (
+                path.key("author").key("url"),
+                server.author.as_ref().and_then(|a| a.url.as_deref()),
+            ),
+        ];
+        for (at, url) in urls {
+            if let Some(url) = url
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                self.error(
+                    at,
+                    format!("`{url}` is not an http(s) URL"),
+                    "give a URL that starts with `https://`",
+                );
+            }
+        }
+        if let Some(icon) = &server.icon
+            && !icon.to_ascii_lowercase().ends_with(".png")
+        {
+            self.error(
+                path.key("icon"),
+                format!("the icon `{icon}` is not a PNG file"),
+                "give a `.png` file, relative to the spec",
+            );
+        }
     }
 
     fn server(&mut self, spec: &Spec) {
@@ -197,6 +232,13 @@ impl Validator {
                         ),
                     );
                 }
+            }
+            if setting.secret && setting.env.is_none() {
+                self.error(
+                    path.key("secret"),
+                    format!("the secret setting `{}` has no `env`", setting.name),
+                    "add `env: NAME`: a secret is passed in the environment, never on the command line",
+                );
             }
             if let Err(message) = model::setting_type(setting) {
                 self.error(
