@@ -5,6 +5,7 @@ MCP Python SDK (package `mcp`), a client nobody on this project wrote.
 Usage:
     python python_client.py BINARY [--db PATH]   # spawn BINARY over stdio
     python python_client.py --http URL           # server already listening
+    python python_client.py --launch FILE        # spawn as FILE says
 
 Prints one line per check (`ok - name` or `FAIL - name: why`), then a final
 line `N passed, M failed`. Exits 1 if any check failed.
@@ -17,6 +18,7 @@ The run deletes every note it adds, so an HTTP server can be checked again.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import traceback
@@ -338,7 +340,15 @@ async def open_transport(args: argparse.Namespace, errlog: Any) -> AsyncIterator
         async with http_client(args.http) as (read, write, _get_session_id):
             yield read, write
     else:
-        params = StdioServerParameters(command=args.binary, args=["--db", args.db])
+        if args.launch:
+            # {"command", "args", "env"}: exactly what an MCP client runs,
+            # such as a bundle's mcp_config with its variables substituted.
+            launch = json.loads(Path(args.launch).read_text())
+            params = StdioServerParameters(
+                command=launch["command"], args=launch.get("args", []), env=launch.get("env") or None
+            )
+        else:
+            params = StdioServerParameters(command=args.binary, args=["--db", args.db])
         async with stdio_client(params, errlog=errlog) as (read, write):
             yield read, write
 
@@ -364,9 +374,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("binary", nargs="?", help="notes server executable (stdio mode)")
     parser.add_argument("--db", help="database path for the server (default: a fresh temporary one)")
     parser.add_argument("--http", metavar="URL", help="check a streamable HTTP server at URL instead")
+    parser.add_argument("--launch", metavar="FILE", help="spawn the server as the JSON FILE says: command, args, env")
     args = parser.parse_args()
     if args.http and (args.binary or args.db):
         parser.error("--http takes no BINARY and no --db")
+    if args.launch and (args.http or args.binary or args.db):
+        parser.error("--launch takes no BINARY, --db or --http")
+    if args.launch:
+        return args
     if not args.http and not args.binary:
         parser.error("give BINARY (stdio) or --http URL")
     if args.binary and not Path(args.binary).is_file():
@@ -378,7 +393,7 @@ def main() -> int:
     args = parse_args()
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="mcpgen-interop-") as tmp:
-        if not args.http and not args.db:
+        if not args.http and not args.launch and not args.db:
             args.db = str(Path(tmp) / "notes.db")
         # The server's stderr (its logs) goes to a file, shown only on failure.
         stderr_path = Path(tmp) / "server-stderr.log"
