@@ -186,11 +186,11 @@ fn plain(text: &str) -> Value {
             _ => out.push(c),
         }
     }
-    let out = regex_free_trailing_commas(&out);
+    let out = without_trailing_commas(&out);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
-fn regex_free_trailing_commas(text: &str) -> String {
+fn without_trailing_commas(text: &str) -> String {
     let mut out = String::new();
     let mut in_string = false;
     let chars: Vec<char> = text.chars().collect();
@@ -262,7 +262,7 @@ fn installs_once(
 /// The JSON value of `after` is that of `before` with `entry` added under
 /// `section`.
 fn gained_one_entry(before: &str, after: &str, section: &str) -> Value {
-    let mut expected = plain(before);
+    let expected = plain(before);
     let mut actual = plain(after);
     let entry = actual[section]
         .as_object_mut()
