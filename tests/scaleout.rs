@@ -652,3 +652,23 @@ fn a_server_without_a_migration_says_so() {
         .arg(dir.path().join("notes.db")));
     assert_eq!(output.trim(), "nothing to migrate");
 }
+
+#[test]
+fn tools_may_not_take_the_names_of_the_migrate_and_ready_hooks() {
+    let dir = scratch();
+    for name in ["migrate", "ready"] {
+        let spec = dir.path().join("spec.yaml");
+        std::fs::write(
+            &spec,
+            format!("mcpgen: 1\nserver: {{ name: tiny-server, version: 0.1.0 }}\ntools:\n  - name: {name}\n"),
+        )
+        .unwrap();
+        let output = common::mcpgen().arg("check").arg(&spec).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("would both be the handler method `{name}`")),
+            "{name}: {stderr}"
+        );
+    }
+}
