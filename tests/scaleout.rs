@@ -79,7 +79,14 @@ fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Opt
     let chunked = head
         .to_ascii_lowercase()
         .contains("transfer-encoding: chunked");
-    Some((status, if chunked { dechunk(body) } else { body.to_owned() }))
+    Some((
+        status,
+        if chunked {
+            dechunk(body)
+        } else {
+            body.to_owned()
+        },
+    ))
 }
 
 /// The body of a chunked response (HAProxy's stats page is one).
@@ -110,8 +117,12 @@ fn tool(addr: SocketAddr, name: &str, arguments: Value) -> String {
     let (status, body) = http(addr, "POST", "/mcp", Some(&request))
         .unwrap_or_else(|| panic!("{addr} does not answer {name}"));
     assert_eq!(status, 200, "{name} on {addr}: {body}");
-    let response: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body}"));
-    assert_ne!(response["result"]["isError"], true, "{name} on {addr}: {response}");
+    let response: Value =
+        serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body}"));
+    assert_ne!(
+        response["result"]["isError"], true,
+        "{name} on {addr}: {response}"
+    );
     response["result"]["content"][0]["text"]
         .as_str()
         .unwrap_or_else(|| panic!("no text: {response}"))
@@ -164,10 +175,15 @@ impl Postgres {
             run(Command::new("chown").arg("postgres:").arg(dir.path()));
         }
         let data = dir.path().join("data");
-        run(as_db_user(bin.join("initdb"))
-            .arg("-D")
-            .arg(&data)
-            .args(["-U", "notes", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]));
+        run(as_db_user(bin.join("initdb")).arg("-D").arg(&data).args([
+            "-U",
+            "notes",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ]));
         let port = free_port();
         run(as_db_user(bin.join("pg_ctl"))
             .arg("-D")
@@ -257,7 +273,10 @@ impl Replica {
             }
         });
         let url = url.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
-            panic!("the replica did not start:\n{}", stderr.lock().unwrap().join("\n"))
+            panic!(
+                "the replica did not start:\n{}",
+                stderr.lock().unwrap().join("\n")
+            )
         });
         let addr = url
             .strip_prefix("http://")
@@ -367,7 +386,13 @@ impl Haproxy {
             .map(str::to_owned)
             .collect();
         lines
-            .map(|line| header.iter().cloned().zip(line.split(',').map(str::to_owned)).collect())
+            .map(|line| {
+                header
+                    .iter()
+                    .cloned()
+                    .zip(line.split(',').map(str::to_owned))
+                    .collect()
+            })
             .filter(|row: &BTreeMap<String, String>| {
                 row.get("pxname").is_some_and(|p| p == "replicas") && row.contains_key("status")
             })
@@ -435,8 +460,13 @@ fn load(url: &str, marks: &[f64], mut at: impl FnMut(usize)) -> Outcome {
     }
     let status = child.wait().unwrap();
     let stderr = errors.join().unwrap();
-    let result = result.unwrap_or_else(|| panic!("the load reported nothing ({status}):\n{stderr}"));
-    assert_eq!(next, marks.len(), "the load ended before every kill: {result}");
+    let result =
+        result.unwrap_or_else(|| panic!("the load reported nothing ({status}):\n{stderr}"));
+    assert_eq!(
+        next,
+        marks.len(),
+        "the load ended before every kill: {result}"
+    );
     assert_eq!(result["failed"], json!([]), "calls failed for good");
     assert_eq!(result["violations"], json!([]), "wrong answers");
     let kept: BTreeMap<String, String> = serde_json::from_value(result["kept"].clone()).unwrap();
@@ -510,7 +540,10 @@ fn drill(spec: &ReplicaSpec, replicas: usize) {
             killed.child.wait().unwrap();
             // Requests sent its way meanwhile find nothing listening.
             wait_for(TIMEOUT, "HAProxy to see the killed replica down", || {
-                haproxy.status().get("r0").is_some_and(|s| s.starts_with("DOWN"))
+                haproxy
+                    .status()
+                    .get("r0")
+                    .is_some_and(|s| s.starts_with("DOWN"))
             });
             // A replacement on the same address, as an orchestrator would
             // start; the balancer takes it back once it is ready.
@@ -525,12 +558,24 @@ fn drill(spec: &ReplicaSpec, replicas: usize) {
             // it out of rotation, then it finishes its requests and exits.
             let stopping = running[1].as_mut().unwrap();
             signal(&stopping.child, "-TERM");
-            wait_for(Duration::from_secs(1), "the readiness endpoint to say draining", || {
-                healthz(addrs[1]).is_some_and(|(status, body)| status == 503 && body == "draining\n")
-            });
-            wait_for(Duration::from_millis(2500), "HAProxy to take the draining replica out", || {
-                haproxy.status().get("r1").is_some_and(|s| s.starts_with("DOWN"))
-            });
+            wait_for(
+                Duration::from_secs(1),
+                "the readiness endpoint to say draining",
+                || {
+                    healthz(addrs[1])
+                        .is_some_and(|(status, body)| status == 503 && body == "draining\n")
+                },
+            );
+            wait_for(
+                Duration::from_millis(2500),
+                "HAProxy to take the draining replica out",
+                || {
+                    haproxy
+                        .status()
+                        .get("r1")
+                        .is_some_and(|s| s.starts_with("DOWN"))
+                },
+            );
             assert!(
                 stopping.child.try_wait().unwrap().is_none(),
                 "the balancer saw the drain before the replica stopped"

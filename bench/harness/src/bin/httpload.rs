@@ -51,7 +51,11 @@ impl Conn {
         reader.get_mut().write_all(request.as_bytes())?;
         let mut line = String::new();
         reader.read_line(&mut line)?;
-        let status: u16 = line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let status: u16 = line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let (mut length, mut chunked, mut keep) = (None, false, true);
         loop {
             line.clear();
@@ -114,10 +118,19 @@ fn main() {
             .map(|v| v.parse().expect("a number"))
             .unwrap_or(default)
     };
-    let url = args.first().expect("usage: httpload URL [--connections N] [--seconds S] [--seed N]");
+    let url = args
+        .first()
+        .expect("usage: httpload URL [--connections N] [--seconds S] [--seed N]");
     let rest = url.strip_prefix("http://").expect("an http:// URL");
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let (host, path) = (host.to_owned(), if path.is_empty() { "/".to_owned() } else { path.to_owned() });
+    let (host, path) = (
+        host.to_owned(),
+        if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path.to_owned()
+        },
+    );
     let connections = flag("--connections", 32);
     let seconds = flag("--seconds", 10);
     let seed = flag("--seed", 0);
@@ -129,7 +142,10 @@ fn main() {
     };
     let mut conn = connect();
     for i in 0..seed {
-        let body = request("add_note", serde_json::json!({ "name": format!("seed{i}"), "content": format!("seeded note {i}") }));
+        let body = request(
+            "add_note",
+            serde_json::json!({ "name": format!("seed{i}"), "content": format!("seeded note {i}") }),
+        );
         assert!(conn.call(&body).unwrap_or(false), "seeding failed");
     }
 
@@ -165,7 +181,12 @@ fn main() {
         failed += f;
     }
     latencies.sort_unstable();
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0);
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0)
+    };
     println!(
         "{}",
         serde_json::json!({
