@@ -18,7 +18,7 @@ use crate::model::Method;
 pub const HANDLERS_FILE: &str = "src/handlers.rs";
 
 /// Methods of `Handler` that do not come from the spec.
-const BUILT_IN: [&str; 1] = ["new"];
+const BUILT_IN: [&str; 3] = ["new", "migrate", "ready"];
 
 /// The `impl Handler for ...` block of a handlers file.
 #[derive(Debug)]

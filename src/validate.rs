@@ -794,6 +794,8 @@ impl Validator {
     fn handler_methods(&mut self, spec: &Spec) {
         let mut methods: HashMap<String, String> = HashMap::new();
         methods.insert("new".to_owned(), "the constructor `new`".to_owned());
+        methods.insert("migrate".to_owned(), "the schema hook `migrate`".to_owned());
+        methods.insert("ready".to_owned(), "the readiness hook `ready`".to_owned());
         let mut entries: Vec<(String, Path, String)> = Vec::new();
         for (i, t) in spec.tools.iter().enumerate() {
             entries.push((

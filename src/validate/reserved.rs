@@ -63,4 +63,5 @@ pub const RESERVED_FLAGS: &[&str] = &[
     "stateless",
     "max-body",
     "insecure-no-auth",
+    "drain-delay",
 ];
