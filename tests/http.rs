@@ -15,7 +15,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{TIMEOUT, assert_lint_clean, cargo, generate, mcpgen, notes_server, repo, scratch};
+use common::{
+    TIMEOUT, assert_lint_clean, cargo, generate, mcpgen, notes_server, peak_rss_kib, repo, scratch,
+};
 use serde_json::{Value, json};
 
 /// The environment variable that holds the notes server's bearer token.
@@ -928,4 +930,171 @@ fn settings_may_not_take_the_http_transport_flags_or_variables() {
     .unwrap();
     let output = mcpgen().arg("check").arg(&spec).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
+}
+
+// ---------------------------------------------------------------------------
+// Bounded under hostile load.
+
+/// Whether an error means the server closed or refused the connection.
+fn closed(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        error.kind(),
+        ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
+    )
+}
+
+/// Opens sessions as fast as one client can while another client keeps
+/// working: the live sessions stay at `--max-sessions`, memory stays
+/// bounded, the working client gets every answer, and sessions whose
+/// handshake never completes end in seconds.
+#[test]
+fn a_flood_of_sessions_is_bounded_and_a_working_client_is_served() {
+    const FLOOD: usize = 4_000;
+    const MAX_SESSIONS: &str = "200";
+    let dir = scratch();
+    let server = HttpServer::start(&db(&dir), &["--max-sessions", MAX_SESSIONS]);
+    let mut worker = server.client();
+    worker.initialize();
+    let base = peak_rss_kib(server.child.id());
+
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let working = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut calls = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let text = worker.tool("add_note", json!({ "name": "n", "content": "c" }));
+                assert_eq!(text, "Note 'n' added successfully.");
+                calls += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            (worker, calls)
+        })
+    };
+    let mut statuses = std::collections::BTreeMap::new();
+    let mut first = None;
+    for _ in 0..FLOOD {
+        let reply = send(server.addr, "POST", &[ACCEPT, JSON], &initialize_body());
+        *statuses.entry(reply.status).or_insert(0) += 1;
+        if reply.status == 503 {
+            assert_eq!(reply.header("retry-after"), Some("1"), "{reply:?}");
+        }
+        if first.is_none() {
+            first = reply.header("mcp-session-id").map(str::to_owned);
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (mut worker, calls) = working.join().expect("the working client got every answer");
+    assert!(calls > 0);
+    let peak = peak_rss_kib(server.child.id());
+    eprintln!(
+        "{FLOOD} initialize requests: {statuses:?}; the working client made {calls} calls; \
+         peak RSS {base} KiB before, {peak} KiB after"
+    );
+    // Only 200 and 503: every request was answered, none failed.
+    assert!(
+        statuses.keys().all(|status| [200, 503].contains(status)),
+        "{statuses:?}"
+    );
+    // At about 60 KiB a session, 4,000 unbounded sessions would take over
+    // 200 MiB; 200 of them take about 12.
+    assert!(
+        peak - base < 48 * 1024,
+        "the server grew by {} KiB under the flood",
+        peak - base
+    );
+    // A session that never sent `initialized` ends within seconds.
+    let first = first.expect("the flood's first session was admitted");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" }).to_string();
+        let reply = send(
+            server.addr,
+            "POST",
+            &[ACCEPT, JSON, ("Mcp-Session-Id", &first)],
+            ping.as_bytes(),
+        );
+        if reply.status == 404 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the half-open session lived on: {reply:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // The working session, used all along, lives on.
+    assert_eq!(worker.tool("get_note", json!({ "name": "n" })), "c");
+}
+
+/// Connections that trickle their headers are cut after `--header-timeout`,
+/// and a client that sends whole requests is served meanwhile.
+#[test]
+fn connections_that_trickle_their_headers_do_not_starve_others() {
+    const SLOW: usize = 300;
+    let dir = scratch();
+    let server = HttpServer::start(&db(&dir), &["--header-timeout", "2"]);
+    let mut slow: Vec<TcpStream> = (0..SLOW)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.addr).expect("connect");
+            stream.write_all(b"POST /mcp HTTP/1.1\r\nHost: ").unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    let mut client = server.client();
+    client.initialize();
+    let mut trickled = 0;
+    while started.elapsed() < Duration::from_secs(4) {
+        assert_eq!(client.call("ping", json!({})), json!({}));
+        for stream in &mut slow {
+            // Once the server has closed a connection, this write fails.
+            if stream.write_all(b"x").is_ok() {
+                trickled += 1;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Every slow connection has been closed by now: reading ends at once.
+    for stream in &mut slow {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut byte = [0; 1024];
+        match stream.read(&mut byte) {
+            Ok(_) => {}
+            Err(error) => assert!(closed(&error), "still open after the timeout: {error}"),
+        }
+    }
+    assert!(trickled > SLOW, "the slow connections were never open");
+}
+
+/// Past `--max-connections`, a new connection gets 503 at once, and a
+/// place freed is taken again.
+#[test]
+fn connections_past_the_bound_are_turned_away() {
+    let dir = scratch();
+    let server = HttpServer::start(&db(&dir), &["--max-connections", "8"]);
+    let held: Vec<TcpStream> = (0..8)
+        .map(|_| TcpStream::connect(server.addr).expect("connect"))
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut extra = TcpStream::connect(server.addr).expect("connect");
+    extra.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let mut raw = Vec::new();
+    match extra.read_to_end(&mut raw) {
+        Ok(_) => {}
+        Err(error) => assert!(closed(&error), "{error}"),
+    }
+    assert!(
+        raw.starts_with(b"HTTP/1.1 503 "),
+        "{:?}",
+        String::from_utf8_lossy(&raw)
+    );
+    drop(held);
+    std::thread::sleep(Duration::from_millis(200));
+    let mut client = server.client();
+    client.initialize();
+    assert_eq!(client.call("ping", json!({})), json!({}));
 }

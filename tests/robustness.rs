@@ -14,7 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{Server, TIMEOUT, build, notes_server, scratch};
+use common::{Server, TIMEOUT, build, notes_server, peak_rss_kib, scratch};
 use serde_json::{Value, json};
 
 fn db(dir: &tempfile::TempDir) -> String {
@@ -319,16 +319,6 @@ fn a_burst_of_hostile_lines_gets_every_answer() {
     // Nothing more: a last ping is answered next.
     let reply = server.request("ping", json!({}));
     assert_eq!(reply["result"], json!({}));
-}
-
-/// The peak resident memory of a running process, in KiB.
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status
-        .lines()
-        .find(|line| line.starts_with("VmHWM:"))
-        .expect("VmHWM in /proc/<pid>/status");
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 #[test]
