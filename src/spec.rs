@@ -48,6 +48,12 @@ pub struct ServerSpec {
     /// of the crate entirely, for the smallest stdio-only build.
     #[serde(default = "yes")]
     pub http: bool,
+    /// Whether tool schemas keep `$ref`s to shared `$defs` for named types
+    /// and enums. By default they are inlined, because several clients
+    /// (Claude Desktop, VS Code Copilot, Cursor) fail to resolve `$ref`;
+    /// `true` gives compact schemas for clients that resolve them.
+    #[serde(default)]
+    pub schema_refs: bool,
 }
 
 /// A setting of the generated binary: a command-line flag and an env var.

@@ -11,6 +11,8 @@ use std::{
     time::Duration,
 };
 
+pub mod compat;
+
 use serde_json::{Value, json};
 
 /// The repository root.
