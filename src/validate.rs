@@ -934,7 +934,12 @@ fn recursive_types(spec: &Spec) -> Vec<(usize, String)> {
         };
         ty.fields
             .iter()
-            .flat_map(|f| [f.ty.as_deref(), f.items.as_ref().and_then(|i| i.ty.as_deref())])
+            .flat_map(|f| {
+                [
+                    f.ty.as_deref(),
+                    f.items.as_ref().and_then(|i| i.ty.as_deref()),
+                ]
+            })
             .flatten()
             .filter(|ty| spec.types.iter().any(|t| t.name == *ty))
             .collect()

@@ -82,11 +82,7 @@ impl Listing {
         Self {
             tools: list("tools", "tools/list", "tools"),
             resources: list("resources", "resources/list", "resources"),
-            templates: list(
-                "resources",
-                "resources/templates/list",
-                "resourceTemplates",
-            ),
+            templates: list("resources", "resources/templates/list", "resourceTemplates"),
             prompts: list("prompts", "prompts/list", "prompts"),
         }
     }
@@ -102,10 +98,7 @@ impl Listing {
             ("prompt", &self.prompts),
         ] {
             for item in items {
-                let name = item
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+                let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
                 for (key, value) in item.as_object().into_iter().flatten() {
                     if key.ends_with("Schema") {
                         schemas.push((format!("{kind} {name:?}: {key}"), value.clone()));
@@ -244,7 +237,9 @@ fn walk(
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(options) = object.get(key).and_then(Value::as_array)
-            && options.iter().any(|o| o.get("type") == Some(&json!("null")))
+            && options
+                .iter()
+                .any(|o| o.get("type") == Some(&json!("null")))
         {
             problems.push(format!("{at}: a `{key}` with a null branch"));
         }
@@ -263,7 +258,14 @@ fn walk(
             walk(value, &inner, root, defs, refs, problems);
         } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
             for (name, schema) in value.as_object().into_iter().flatten() {
-                walk(schema, &format!("{inner}/{name}"), root, defs, refs, problems);
+                walk(
+                    schema,
+                    &format!("{inner}/{name}"),
+                    root,
+                    defs,
+                    refs,
+                    problems,
+                );
             }
         } else if SCHEMA_LIST_KEYWORDS.contains(&key.as_str()) {
             for (i, schema) in value.as_array().into_iter().flatten().enumerate() {
