@@ -2,7 +2,8 @@
 //! them: schemas without `$ref` (but for a type that contains itself),
 //! without type arrays or `default: null`, with only the formats JSON
 //! Schema defines, and valid against the JSON Schema 2020-12 meta-schema,
-//! which the Python `jsonschema` package checks.
+//! which the Python `jsonschema` package checks (tests/common/meta_schema.py,
+//! in the venv of tests/interop/tools/jsonschema.sh).
 
 use std::{
     io::Write,
@@ -11,7 +12,7 @@ use std::{
 
 use serde_json::{Map, Value, json};
 
-use super::{Server, python, repo};
+use super::{Server, repo, tool};
 
 /// The formats JSON Schema 2020-12 defines.
 const STANDARD_FORMATS: &[&str] = &[
@@ -313,12 +314,13 @@ fn references(value: &Value, names: &mut Vec<String>) {
 }
 
 /// Checks every schema against the JSON Schema 2020-12 meta-schema with
-/// Python `jsonschema`, in one process for them all.
+/// Python `jsonschema`, patterns as ECMA-262 regular expressions, in one
+/// process for them all.
 pub fn meta_schema_problems(schemas: &[(String, Value)]) -> Vec<String> {
     if schemas.is_empty() {
         return Vec::new();
     }
-    let mut child = Command::new(python())
+    let mut child = Command::new(tool("jsonschema").join("bin/python"))
         .arg(repo().join("tests/common/meta_schema.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

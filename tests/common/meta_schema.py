@@ -2,15 +2,33 @@
 
 Reads a JSON list of [where, schema] pairs on stdin and prints
 {"checked": N, "problems": ["where: why", ...]} on stdout.
+
+Formats in the meta-schema are checked too. A `pattern` must be an
+ECMA-262 regular expression, as JSON Schema says and as JavaScript clients
+compile it (Unicode mode, like Ajv): jsonschema would check it with
+Python's `re`, which refuses valid ones such as `\\p{L}`, so `regress`, an
+ECMA-262 engine, checks it instead.
 """
 
 import json
 import sys
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+import regress
+from jsonschema import Draft202012Validator, FormatChecker
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+formats = FormatChecker()
+
+
+@formats.checks("regex", raises=regress.RegressError)
+def is_ecma_regex(instance):
+    if isinstance(instance, str):
+        regress.Regex(instance, "u")
+    return True
+
+
+meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=formats)
 
 checked = 0
 problems = []
@@ -19,9 +37,7 @@ for where, schema in json.load(sys.stdin):
     dialect = schema.get("$schema", DIALECT) if isinstance(schema, dict) else DIALECT
     if dialect != DIALECT:
         problems.append(f"{where}: `$schema` is {dialect!r}, not 2020-12")
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as error:
+    for error in meta.iter_errors(schema):
         path = "/".join(str(p) for p in error.absolute_path) or "the root"
         problems.append(f"{where}: at {path}: {error.message}")
 json.dump({"checked": checked, "problems": problems}, sys.stdout)
