@@ -62,6 +62,12 @@ pub struct ServerSpec {
     /// `https://github.com/you/notes-server`.
     #[serde(default)]
     pub repository: Option<String>,
+    /// Whether tool schemas keep `$ref`s to shared `$defs` for named types
+    /// and enums. By default they are inlined, because several clients
+    /// (Claude Desktop, VS Code Copilot, Cursor) fail to resolve `$ref`;
+    /// `true` gives compact schemas for clients that resolve them.
+    #[serde(default)]
+    pub schema_refs: bool,
 }
 
 /// The maker of a server.

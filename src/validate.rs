@@ -24,6 +24,9 @@ const MAX_TOOL_NAME: usize = 128;
 /// add, that every common client accepts.
 const MAX_PREFIXED_TOOL_NAME: usize = 64;
 
+/// Clients reported to fail on a `$ref` in a tool's schema.
+const SCHEMA_REF_CLIENTS: &str = "Claude Desktop, VS Code Copilot and Cursor";
+
 /// Descriptions longer than this are truncated by some clients.
 const MAX_DESCRIPTION: usize = 1024;
 
@@ -909,6 +912,21 @@ impl Validator {
                 prompt.description.as_deref(),
             ));
         }
+        // A type that holds itself other than through an array is an error.
+        let recursive = match type_cycle(spec) {
+            None => recursive_types(spec),
+            Some(_) => Vec::new(),
+        };
+        for (i, chain) in recursive {
+            self.warn(
+                Path::root().key("types").index(i).key("name"),
+                format!(
+                    "the type `{}` contains itself ({chain}), so its schema keeps a `$ref` into `$defs`, which {SCHEMA_REF_CLIENTS} fail to resolve",
+                    spec.types[i].name
+                ),
+                "if those clients matter, give it a fixed depth, e.g. with a second type for the last level that has no `children`",
+            );
+        }
         for (path, what, description) in described {
             match description {
                 None | Some("") => self.warn(
@@ -949,6 +967,45 @@ impl Validator {
             true
         }
     }
+}
+
+/// Each type that contains itself, through arrays or not: (index of the
+/// type, the chain of types). Its schema needs a `$ref`.
+fn recursive_types(spec: &Spec) -> Vec<(usize, String)> {
+    let inner = |name: &str| -> Vec<&str> {
+        let Some(ty) = spec.types.iter().find(|t| t.name == name) else {
+            return Vec::new();
+        };
+        ty.fields
+            .iter()
+            .flat_map(|f| {
+                [
+                    f.ty.as_deref(),
+                    f.items.as_ref().and_then(|i| i.ty.as_deref()),
+                ]
+            })
+            .flatten()
+            .filter(|ty| spec.types.iter().any(|t| t.name == *ty))
+            .collect()
+    };
+    let mut recursive = Vec::new();
+    for (i, ty) in spec.types.iter().enumerate() {
+        let mut stack = vec![vec![ty.name.as_str()]];
+        'search: while let Some(chain) = stack.pop() {
+            for next in inner(chain[chain.len() - 1]) {
+                if next == ty.name {
+                    recursive.push((i, format!("{} → {next}", chain.join(" → "))));
+                    break 'search;
+                }
+                if !chain.contains(&next) {
+                    let mut longer = chain.clone();
+                    longer.push(next);
+                    stack.push(longer);
+                }
+            }
+        }
+    }
+    recursive
 }
 
 /// A type that contains itself other than through an array, which would

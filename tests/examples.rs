@@ -57,22 +57,20 @@ fn tool<'a>(tools: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no tool {name} in {tools:?}"))
 }
 
-/// A schema, or the one its `$ref` points to in the root's `$defs`.
-fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str() {
-        Some(reference) => {
-            let name = reference
-                .strip_prefix("#/$defs/")
-                .unwrap_or_else(|| panic!("a local $ref: {reference}"));
-            &root["$defs"][name]
-        }
-        None => schema,
-    }
+/// A schema, which must be written out in full: several clients do not
+/// resolve `$ref`.
+fn inline(schema: &Value) -> &Value {
+    assert!(
+        schema.get("$ref").is_none() && schema.get("anyOf").is_none(),
+        "not inlined: {schema}"
+    );
+    schema
 }
 
-/// The schema of a property of a tool's input schema, `$ref` followed.
+/// The schema of a property of a tool's input or output schema.
 fn property<'a>(schema: &'a Value, name: &str) -> &'a Value {
-    resolve(schema, &schema["properties"][name])
+    assert!(schema.get("$defs").is_none(), "$defs in {schema}");
+    inline(&schema["properties"][name])
 }
 
 /// Calls a tool, returning its whole result.
@@ -162,7 +160,7 @@ fn units_tools_declare_their_constraints_and_output() {
     assert_eq!(value["type"], "number");
     assert_eq!(value["minimum"], json!(-1.0e12));
     assert_eq!(value["maximum"], json!(1.0e12));
-    let unit = resolve(input, &quantity["properties"]["unit"]);
+    let unit = inline(&quantity["properties"]["unit"]);
     assert_eq!(unit["enum"].as_array().unwrap().len(), 16);
     assert_eq!(unit["enum"][0], "mm");
     let to = property(input, "to");
@@ -189,11 +187,12 @@ fn units_tools_declare_their_constraints_and_output() {
     assert_eq!(quantities["type"], "array");
     assert_eq!(quantities["minItems"], 2);
     assert_eq!(quantities["maxItems"], 20);
-    assert_eq!(resolve(input, &quantities["items"])["type"], "object");
-    // An optional enum: the enum, or null.
-    let optional_unit = &input["properties"]["unit"]["anyOf"];
-    assert_eq!(resolve(input, &optional_unit[0])["enum"][15], "K");
-    assert_eq!(optional_unit[1]["type"], "null");
+    assert_eq!(inline(&quantities["items"])["type"], "object");
+    // An optional enum: the enum, not required, and no null in its schema.
+    let optional_unit = property(input, "unit");
+    assert_eq!(optional_unit["type"], "string");
+    assert_eq!(optional_unit["enum"][15], "K");
+    assert!(optional_unit.get("default").is_none(), "{optional_unit}");
     assert!(add.get("outputSchema").is_none(), "{add}");
 
     let calculate = tool(&tools, "calculate");
@@ -212,7 +211,8 @@ fn units_tools_declare_their_constraints_and_output() {
     assert_eq!(values["items"]["minimum"], json!(-1.0e9));
     assert_eq!(values["items"]["maximum"], json!(1.0e9));
     let decimals = &input["properties"]["decimals"];
-    assert_eq!(decimals["type"], json!(["integer", "null"]));
+    assert_eq!(decimals["type"], "integer");
+    assert!(decimals.get("format").is_none(), "{decimals}");
     assert_eq!(decimals["minimum"], 0);
     assert_eq!(decimals["maximum"], 12);
 }

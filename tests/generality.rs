@@ -3,7 +3,8 @@
 //! return fixed values, all built as one cargo workspace, checked with
 //! rustfmt and clippy, tested with the tests mcpgen generates, and then
 //! served over stdio, where every tool, resource, template and prompt must
-//! be listed exactly as its spec declares and must answer.
+//! be listed exactly as its spec declares, in schemas every client accepts
+//! (tests/common/compat.rs), and must answer.
 //!
 //! A run uses a fixed seed unless `MCPGEN_GENERALITY_SEED=random` asks for
 //! a new one, and prints it; `MCPGEN_GENERALITY_SEED=<seed>` replays a run,
@@ -357,6 +358,10 @@ fn check_server(binary: &Path, generated: &GenSpec) {
         );
     }
 
+    // What every client accepts: no `$ref` but for recursion, no type
+    // arrays, no `default: null`, standard formats, valid 2020-12 schemas.
+    let refs = spec["server"]["schema_refs"] == json!(true);
+    common::compat::assert_client_compatible(&mut server, name, refs);
     check_tools(&mut server, name, spec);
     check_resources(&mut server, generated);
     check_templates(&mut server, name, spec);
@@ -493,62 +498,59 @@ fn arguments(params: &[Value], types: &[Value]) -> Value {
 }
 
 /// A property's schema, reduced to what the spec decides: its type,
-/// constraints, description, default and whether it may be null, with
-/// `$ref`s followed. A type met again inside itself is named, not followed.
+/// constraints, description and default. A `$ref` (a type that contains
+/// itself, or `schema_refs: true`) is followed as if its definition were
+/// inlined there, which is what clients that resolve it see; a type met
+/// again inside itself is named, not followed. Optional values have one
+/// type: client compatibility (`common::compat`) forbids `null` in schemas.
 fn shape(root: &Value, schema: &Value, seen: &mut Vec<String>, output: bool) -> Value {
     assert!(
         schema.get("title").is_none(),
         "a title the spec has not: {schema}"
     );
     let mut reduced = Map::new();
-    if let Some(description) = schema.get("description") {
-        reduced.insert("description".into(), description.clone());
-    }
-    if let Some(default) = schema.get("default").filter(|d| !d.is_null() && !output) {
-        reduced.insert("default".into(), numbers(default));
-    }
-    let mut inner = schema.clone();
-    if let Some([first, null]) = schema["anyOf"].as_array().map(Vec::as_slice)
-        && *null == json!({ "type": "null" })
-    {
-        reduced.insert("nullable".into(), json!(true));
-        inner = first.clone();
-    } else if let Some(types) = schema["type"].as_array() {
-        let [ty, null] = types.as_slice() else {
-            panic!("one type and null: {schema}");
-        };
-        assert_eq!(null, "null", "{schema}");
-        reduced.insert("nullable".into(), json!(true));
-        inner["type"] = ty.clone();
-    }
-    if let Some(reference) = inner["$ref"].as_str() {
+    let mut schema = schema.clone();
+    let mut name = None;
+    if let Some(reference) = schema["$ref"].as_str() {
         // `#` is the root: an output type that holds itself.
-        let (name, definition) = match reference.strip_prefix("#/$defs/") {
-            Some(name) => (name.to_owned(), &root["$defs"][name]),
+        let (target, definition) = match reference.strip_prefix("#/$defs/") {
+            Some(target) => (target.to_owned(), &root["$defs"][target]),
             None if reference == "#" => (seen[0].clone(), root),
             None => panic!("a local $ref: {reference}"),
         };
-        if definition["type"] == "object" {
-            reduced.insert("type".into(), json!("object"));
-            if seen.contains(&name) {
-                reduced.insert("again".into(), json!(name));
-            } else {
-                seen.push(name);
-                let object = object_shape(root, definition, seen, output);
-                seen.pop();
-                reduced.insert("object".into(), object);
+        if seen.contains(&target) {
+            if let Some(description) = schema.get("description") {
+                reduced.insert("description".into(), description.clone());
             }
-        } else {
-            assert_eq!(definition["type"], "string", "{definition}");
-            reduced.insert("type".into(), json!("string"));
-            reduced.insert("enum".into(), definition["enum"].clone());
+            reduced.insert("type".into(), json!("object"));
+            reduced.insert("again".into(), json!(target));
+            return Value::Object(reduced);
         }
+        let mut merged = definition.as_object().cloned().expect("a definition");
+        let uses = schema.as_object().cloned().unwrap_or_default();
+        merged.extend(uses.into_iter().filter(|(key, _)| key != "$ref"));
+        schema = Value::Object(merged);
+        name = Some(target);
+    }
+    if let Some(description) = schema.get("description") {
+        reduced.insert("description".into(), description.clone());
+    }
+    if let Some(default) = schema.get("default").filter(|_| !output) {
+        reduced.insert("default".into(), numbers(default));
+    }
+    let ty = schema["type"]
+        .as_str()
+        .unwrap_or_else(|| panic!("one type: {schema}"));
+    reduced.insert("type".into(), json!(ty));
+    if ty == "object" {
+        seen.extend(name.clone());
+        let object = object_shape(root, &schema, seen, output);
+        if name.is_some() {
+            seen.pop();
+        }
+        reduced.insert("object".into(), object);
         return Value::Object(reduced);
     }
-    let ty = inner["type"]
-        .as_str()
-        .unwrap_or_else(|| panic!("a type: {schema}"));
-    reduced.insert("type".into(), json!(ty));
     for key in [
         "enum",
         "minLength",
@@ -557,27 +559,27 @@ fn shape(root: &Value, schema: &Value, seen: &mut Vec<String>, output: bool) -> 
         "minItems",
         "maxItems",
     ] {
-        if let Some(value) = inner.get(key) {
+        if let Some(value) = schema.get(key) {
             reduced.insert(key.into(), value.clone());
         }
     }
     if ty == "string"
-        && let Some(format) = inner.get("format")
+        && let Some(format) = schema.get("format")
     {
         reduced.insert("format".into(), format.clone());
     }
     for key in ["minimum", "maximum"] {
-        if let Some(value) = inner.get(key) {
+        if let Some(value) = schema.get(key) {
             reduced.insert(key.into(), numbers(value));
         }
     }
     if ty == "array" {
-        reduced.insert("items".into(), shape(root, &inner["items"], seen, output));
+        reduced.insert("items".into(), shape(root, &schema["items"], seen, output));
     }
     Value::Object(reduced)
 }
 
-/// An object schema's properties, required properties and description.
+/// An object schema's properties and required properties.
 fn object_shape(root: &Value, schema: &Value, seen: &mut Vec<String>, output: bool) -> Value {
     let mut properties = Map::new();
     for (name, property) in schema["properties"]
@@ -593,12 +595,6 @@ fn object_shape(root: &Value, schema: &Value, seen: &mut Vec<String>, output: bo
         "required".into(),
         schema.get("required").cloned().unwrap_or(json!([])),
     );
-    if let Some(description) = schema
-        .get("description")
-        .filter(|_| !output || seen.len() > 1)
-    {
-        object.insert("description".into(), description.clone());
-    }
     Value::Object(object)
 }
 
@@ -611,14 +607,15 @@ fn expected_shape(param: &Value, types: &[Value], seen: &mut Vec<String>, output
     if let Some(default) = param.get("default").filter(|_| !output) {
         shape.insert("default".into(), numbers(default));
     }
-    if is_optional(param) {
-        shape.insert("nullable".into(), json!(true));
+    // A named type's own description shows where the parameter has none.
+    for (key, value) in expected_type(param, types, seen, output) {
+        shape.entry(key).or_insert(value);
     }
-    shape.extend(expected_type(param, types, seen, output));
     Value::Object(shape)
 }
 
-/// The type and constraints of a parameter, field or array item.
+/// The type and constraints of a parameter, field or array item, and the
+/// description of a named type.
 fn expected_type(
     param: &Value,
     types: &[Value],
@@ -638,6 +635,10 @@ fn expected_type(
         if seen.iter().any(|s| s == ty) {
             shape.insert("again".into(), json!(pascal(ty)));
         } else {
+            let named = types.iter().find(|t| t["name"] == ty).expect("a type");
+            if let Some(description) = named.get("description") {
+                shape.insert("description".into(), description.clone());
+            }
             seen.push(ty.to_owned());
             let object = expected_object(ty, types, seen, output);
             seen.pop();
@@ -664,8 +665,14 @@ fn expected_type(
         }
     }
     if ty == "array" {
-        let items = Value::Object(expected_type(&param["items"], types, seen, output));
-        shape.insert("items".into(), items);
+        let mut items = expected_type(&param["items"], types, seen, output);
+        // An enum of items is a Rust enum, described as the array is.
+        if param["items"].get("enum").is_some()
+            && let Some(description) = param.get("description")
+        {
+            items.insert("description".into(), description.clone());
+        }
+        shape.insert("items".into(), Value::Object(items));
     }
     shape
 }
@@ -694,9 +701,6 @@ fn expected_object(name: &str, types: &[Value], seen: &mut Vec<String>, output: 
     let mut object = Map::new();
     object.insert("properties".into(), Value::Object(properties));
     object.insert("required".into(), Value::Array(required));
-    if let Some(description) = ty.get("description").filter(|_| !output || seen.len() > 1) {
-        object.insert("description".into(), description.clone());
-    }
     Value::Object(object)
 }
 

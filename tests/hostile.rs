@@ -96,6 +96,8 @@ fn hostile_strings_compile_and_reach_the_wire_unchanged() {
     assert_eq!(info["serverInfo"]["description"], NASTY);
     assert_eq!(info["instructions"], NASTY);
 
+    // Hostile names and text leave the schemas valid for every client.
+    common::compat::assert_client_compatible(&mut server, "the hostile spec", false);
     let tools = server.call("tools/list", json!({}))["tools"].clone();
     let tool = |name: &str| -> Value {
         tools

@@ -189,6 +189,9 @@ pub struct Model {
     pub http: bool,
     pub http_default_addr: &'static str,
     pub http_path: &'static str,
+    /// Tool schemas keep their `$ref`s (`schema_refs: true`); by default,
+    /// only a recursive type's do.
+    pub schema_refs: bool,
     /// The prefix of the server's own environment variables, e.g.
     /// `NOTES_SERVER` for `NOTES_SERVER_HTTP`.
     pub env_prefix: String,
@@ -541,6 +544,7 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         http: spec.server.http,
         http_default_addr: HTTP_DEFAULT_ADDR,
         http_path: HTTP_PATH,
+        schema_refs: spec.server.schema_refs,
         env_prefix: env_prefix(&crate_name),
         test_paths: spec
             .settings

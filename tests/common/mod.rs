@@ -11,6 +11,8 @@ use std::{
     time::Duration,
 };
 
+pub mod compat;
+
 use serde_json::{Value, json};
 
 /// The repository root.
@@ -238,7 +240,12 @@ impl Server {
 
     /// Spawns a server and completes the MCP handshake.
     pub fn start(binary: &Path, args: &[&str]) -> Self {
-        let mut server = Self::spawn(binary, args);
+        Self::start_with(Command::new(binary).args(args))
+    }
+
+    /// Spawns `command` as a server and completes the MCP handshake.
+    pub fn start_with(command: &mut Command) -> Self {
+        let mut server = Self::spawn_with(command);
         let reply = server.initialize("2025-06-18");
         assert!(reply.get("result").is_some(), "initialize failed: {reply}");
         server.initialized = reply["result"].clone();

@@ -522,6 +522,10 @@ impl Builder<'_> {
                 server.insert(key.into(), json!(text));
             }
         }
+        // Not drawn from the generator, which would change every spec after.
+        if self.index % 7 == 5 {
+            server.insert("schema_refs".into(), json!(true));
+        }
         spec.insert("server".into(), Value::Object(server));
         if self.odds("dependencies", 1, 3) {
             spec.insert("dependencies".into(), json!({ "itoa": "1" }));
@@ -1296,6 +1300,7 @@ pub const ALL_FEATURES: &[&str] = &[
     "server description",
     "server instructions",
     "dependencies",
+    "schema_refs",
     "setting string",
     "setting path",
     "setting integer",
@@ -1377,6 +1382,7 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
         );
     }
     add("dependencies", spec.get("dependencies").is_some());
+    add("schema_refs", spec["server"]["schema_refs"] == json!(true));
     for setting in list("settings") {
         add(
             match setting["type"].as_str().unwrap() {
