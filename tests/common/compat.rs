@@ -176,14 +176,13 @@ pub fn schema_problems(root: &Value, refs: bool) -> Vec<String> {
             }
         }
     }
-    walk(root, "#", root, &defs, refs, &mut problems);
+    walk(root, "#", &defs, refs, &mut problems);
     problems
 }
 
 fn walk(
     schema: &Value,
     at: &str,
-    root: &Value,
     defs: &Map<String, Value>,
     refs: bool,
     problems: &mut Vec<String>,
@@ -245,32 +244,24 @@ fn walk(
             problems.push(format!("{at}: a `{key}` with a null branch"));
         }
     }
-    if let Some(format) = object.get("format") {
-        if !format
+    if let Some(format) = object.get("format")
+        && !format
             .as_str()
             .is_some_and(|format| STANDARD_FORMATS.contains(&format))
-        {
-            problems.push(format!("{at}: the non-standard format {format}"));
-        }
+    {
+        problems.push(format!("{at}: the non-standard format {format}"));
     }
     for (key, value) in object {
         let inner = format!("{at}/{key}");
         if SCHEMA_KEYWORDS.contains(&key.as_str()) {
-            walk(value, &inner, root, defs, refs, problems);
+            walk(value, &inner, defs, refs, problems);
         } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
             for (name, schema) in value.as_object().into_iter().flatten() {
-                walk(
-                    schema,
-                    &format!("{inner}/{name}"),
-                    root,
-                    defs,
-                    refs,
-                    problems,
-                );
+                walk(schema, &format!("{inner}/{name}"), defs, refs, problems);
             }
         } else if SCHEMA_LIST_KEYWORDS.contains(&key.as_str()) {
             for (i, schema) in value.as_array().into_iter().flatten().enumerate() {
-                walk(schema, &format!("{inner}/{i}"), root, defs, refs, problems);
+                walk(schema, &format!("{inner}/{i}"), defs, refs, problems);
             }
         }
     }
