@@ -23,7 +23,7 @@ fn assert_all_checks_pass(command: &mut Command) {
 #[test]
 fn the_python_sdk_drives_the_notes_server_over_stdio() {
     let dir = scratch();
-        assert_all_checks_pass(
+    assert_all_checks_pass(
         Command::new(python())
             .arg(repo().join("tests/interop/python_client.py"))
             .arg(notes_server())
