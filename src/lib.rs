@@ -21,6 +21,7 @@ pub mod spec;
 #[cfg(test)]
 mod spec_fuzz;
 mod stubs;
+pub mod valid;
 pub mod validate;
 pub mod write;
 
@@ -150,7 +151,8 @@ pub fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
         report(&diagnostics);
         return Err(Failure::InvalidSpec);
     };
-    diagnostics.extend(validate::validate(&spec));
+    let validated = validate::validate(&spec);
+    diagnostics.extend(validated.diagnostics);
     let base = path.parent().unwrap_or(Path::new("."));
     let mut read = |file: &str, at: SpecPath, what: &str| match fs::read(base.join(file)) {
         Ok(bytes) if bytes.len() > MAX_EMBEDDED_FILE => {
@@ -183,17 +185,24 @@ pub fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
         }
     }
     report(&diagnostics);
-    if diagnostics.iter().any(is_fatal) {
+    let Some(valid) = validated
+        .valid
+        .filter(|_| !diagnostics.iter().any(is_fatal))
+    else {
         return Err(Failure::InvalidSpec);
-    }
+    };
 
     let spec_file = path
         .file_name()
         .map_or_else(|| shown.clone(), |name| name.to_string_lossy().into_owned());
-    let model = model::build(&spec, &spec_file, &files);
+    let model = model::build(&valid, &spec_file, &files);
     let files = render::render(&model, seed.as_deref())
         .map_err(|error| Failure::Io(format!("internal error: a template failed: {error:?}")))?;
-    Ok(Loaded { spec, model, files })
+    Ok(Loaded {
+        spec: valid.spec,
+        model,
+        files,
+    })
 }
 
 pub fn check(path: &Path, format: Report) -> Result<(), Failure> {

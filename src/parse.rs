@@ -18,6 +18,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "handlers",
     "dependencies",
     "settings",
+    "enums",
     "types",
     "tools",
     "resources",
@@ -160,6 +161,7 @@ pub fn parse(source: &str) -> Parsed {
     let dependencies = optional(&top, "dependencies", &mut errors).unwrap_or_default();
     let settings = list(&top, "settings", &mut errors);
     let types = list(&top, "types", &mut errors);
+    let enums = list(&top, "enums", &mut errors);
     let tools = list(&top, "tools", &mut errors);
     let resources = list(&top, "resources", &mut errors);
     let resource_templates = list(&top, "resource_templates", &mut errors);
@@ -171,6 +173,7 @@ pub fn parse(source: &str) -> Parsed {
         dependencies,
         settings,
         types,
+        enums,
         tools,
         resources,
         resource_templates,
