@@ -459,16 +459,20 @@ fn merge_keys(value: &mut Value, path: &Path, errors: &mut Vec<Diagnostic>) {
                                 }
                             }
                         }
-                        other => errors.push(
-                            Diagnostic::error(
-                                at,
-                                format!(
-                                    "a merge key (`<<`) takes a mapping or a list of mappings, not {}",
-                                    kind_of(&other)
-                                ),
-                            )
-                            .with_help("point it at an anchored mapping, e.g. `<<: *defaults` after `x-defaults: &defaults { type: string }`"),
-                        ),
+                        other => {
+                            errors.push(
+                                Diagnostic::error(
+                                    at,
+                                    format!(
+                                        "a merge key (`<<`) takes a mapping or a list of mappings, not {}",
+                                        kind_of(&other)
+                                    ),
+                                )
+                                .with_help("point it at an anchored mapping, e.g. `<<: *defaults` after `x-defaults: &defaults { type: string }`"),
+                            );
+                            // One error for a list that is not of mappings.
+                            break;
+                        }
                     }
                 }
             }
