@@ -93,7 +93,7 @@ fn read<'a>(
                     pieces.push(Piece::Arg(name));
                     rest = &after[end + 1..];
                 }
-                Some('?') if !name.is_empty() && !name.contains(char::is_whitespace) => {
+                Some('?') if !name.is_empty() => {
                     if let Some(outer) = section {
                         return Err(error(
                             format!(
