@@ -1,7 +1,7 @@
 //! mcpgen: generate a Rust MCP server crate from a YAML spec.
 //!
 //! The pipeline, one module per stage: [`parse`] the spec, [`validate`] it
-//! into a [`validate::Valid`] spec, build the [`model`], [`render`] the
+//! into a [`valid::Valid`] spec, build the [`model`], [`render`] the
 //! templates, [`write`] the files. [`load`] runs the stages up to rendering;
 //! [`regen`] runs them again on a crate as its spec changes, keeping the
 //! user's code. The `mcpgen` binary only maps its command line onto the

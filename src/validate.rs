@@ -408,11 +408,7 @@ impl Validator {
         let mut typed = Vec::new();
         let mut all_valid = true;
         let names = Names {
-            types: if place == Place::TemplateVars {
-                &[]
-            } else {
-                &spec.types
-            },
+            types: &spec.types,
             enums: &spec.enums,
         };
         for (i, param) in params.iter().enumerate() {
