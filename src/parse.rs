@@ -477,7 +477,7 @@ fn merge_keys(value: &mut Value, path: &Path, errors: &mut Vec<Diagnostic>) {
                 }
             }
             for (key, value) in map.iter_mut() {
-                merge_keys(value, &path.key(&key_name(key)), errors);
+                merge_keys(value, &path.key(key_name(key)), errors);
             }
         }
         Value::Sequence(items) => {

@@ -663,7 +663,12 @@ impl Builder<'_> {
     ) -> (Field, Vec<String>) {
         let (param, ty) = (&valid.spec, &valid.ty);
         let ident = ident::snake(&param.name);
-        let enum_name = match ty.enum_of() {
+        // The enum of the parameter, or of its items.
+        let item = match ty {
+            ParamType::Array(item) => item.as_ref(),
+            ty => ty,
+        };
+        let enum_name = match item.enum_of() {
             Some(Some(shared)) => type_name(shared),
             _ => enum_name(spec_owner, &param.name),
         };
