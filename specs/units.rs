@@ -1,19 +1,19 @@
 //! The unit converter: a table of units, each a factor and an offset from
 //! its dimension's base unit (metre, kilogram, kelvin), and a calculator.
 
-use crate::server::{AddQuantitiesUnit, CalculateOperation, Conversion, ConvertTo, Quantity};
+use crate::server::{CalculateOperation, Conversion, Quantity, Unit};
 use crate::{Error, Handler, Settings};
 
 /// A unit of a dimension: `base = value * factor + offset`.
-struct Unit {
+struct UnitInfo {
     symbol: &'static str,
     dimension: &'static str,
     factor: f64,
     offset: f64,
 }
 
-const fn unit(symbol: &'static str, dimension: &'static str, factor: f64, offset: f64) -> Unit {
-    Unit {
+const fn unit(symbol: &'static str, dimension: &'static str, factor: f64, offset: f64) -> UnitInfo {
+    UnitInfo {
         symbol,
         dimension,
         factor,
@@ -26,7 +26,7 @@ const MASS: &str = "mass";
 const TEMPERATURE: &str = "temperature";
 
 /// The same table as `units-table.md`, which the server serves as `units://table`.
-const UNITS: &[Unit] = &[
+const UNITS: &[UnitInfo] = &[
     unit("mm", LENGTH, 0.001, 0.0),
     unit("cm", LENGTH, 0.01, 0.0),
     unit("m", LENGTH, 1.0, 0.0),
@@ -45,7 +45,7 @@ const UNITS: &[Unit] = &[
     unit("K", TEMPERATURE, 1.0, 0.0),
 ];
 
-fn lookup(symbol: &str) -> &'static Unit {
+fn lookup(symbol: &str) -> &'static UnitInfo {
     UNITS
         .iter()
         .find(|unit| unit.symbol == symbol)
@@ -65,7 +65,7 @@ fn to_base(quantity: &Quantity) -> Result<(f64, &'static str), Error> {
     Ok((base, unit.dimension))
 }
 
-fn from_base(base: f64, dimension: &str, to: &'static Unit) -> Result<f64, Error> {
+fn from_base(base: f64, dimension: &str, to: &'static UnitInfo) -> Result<f64, Error> {
     if dimension != to.dimension {
         return Err(Error::invalid(format!(
             "cannot convert a {dimension} to {}, a unit of {}",
@@ -90,7 +90,7 @@ impl Handler for App {
     async fn convert(
         &self,
         quantity: Quantity,
-        to: ConvertTo,
+        to: Unit,
         precision: i64,
     ) -> Result<Conversion, Error> {
         let (base, dimension) = to_base(&quantity)?;
@@ -105,9 +105,9 @@ impl Handler for App {
     async fn add_quantities(
         &self,
         quantities: Vec<Quantity>,
-        unit: Option<AddQuantitiesUnit>,
+        unit: Option<Unit>,
     ) -> Result<String, Error> {
-        let to = lookup(unit.map_or(quantities[0].unit.as_str(), AddQuantitiesUnit::as_str));
+        let to = lookup(unit.map_or(quantities[0].unit.as_str(), Unit::as_str));
         if to.dimension == TEMPERATURE {
             return Err(Error::invalid("temperatures cannot be added"));
         }

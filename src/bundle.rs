@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 
 use crate::{
     Failure, Loaded,
-    model::{self, SettingDefault, ident},
+    model::{SettingDefault, ident},
     spec::SettingSpec,
 };
 
@@ -155,10 +155,10 @@ pub fn manifest(loaded: &Loaded, platform: &Platform, icon: bool) -> (Value, Vec
     let mut user_config = Map::new();
     let mut args = Vec::new();
     let mut env = Map::new();
-    for setting in &spec.settings {
+    for (setting, modeled) in spec.settings.iter().zip(&loaded.model.settings) {
         let key = config_key(setting);
-        let ty = model::setting_type(setting).expect("validated");
-        let default = model::setting_default(setting).expect("validated");
+        let ty = modeled.ty.as_str();
+        let default = &modeled.default;
         if ty == "bool" && setting.env.is_none() {
             warnings.push(format!(
                 "the boolean setting `{}` has no `env`, so the bundle cannot set it; give it `env: NAME` to make it configurable",
@@ -188,7 +188,7 @@ pub fn manifest(loaded: &Loaded, platform: &Platform, icon: bool) -> (Value, Vec
             option.insert("sensitive".into(), json!(true));
         }
         let raw = setting.default.as_ref();
-        match (&default, ty) {
+        match (default, ty) {
             (_, "bool") => {
                 option.insert("default".into(), json!(false));
             }

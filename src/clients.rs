@@ -160,7 +160,7 @@ pub fn entry(client: Client, transport: &Transport, loaded: &Loaded) -> Install 
         },
         Transport::Stdio(binary) => {
             let mut env = Map::new();
-            for setting in &loaded.spec.settings {
+            for (setting, modeled) in loaded.spec.settings.iter().zip(&loaded.model.settings) {
                 let Some(var) = &setting.env else { continue };
                 if setting.secret {
                     match secret_reference(client, var) {
@@ -184,8 +184,7 @@ pub fn entry(client: Client, transport: &Transport, loaded: &Loaded) -> Install 
                 }
                 // A setting whose default is a place in the data directory
                 // gets that place, so that the entry shows where data lives.
-                let default = crate::model::setting_default(setting).expect("validated");
-                if let SettingDefault::DataDir(file) = default
+                if let SettingDefault::DataDir(file) = &modeled.default
                     && let Some(dir) = dirs::data_dir()
                 {
                     let path = dir.join(&loaded.model.crate_name).join(file);

@@ -18,12 +18,20 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "handlers",
     "dependencies",
     "settings",
+    "enums",
     "types",
     "tools",
     "resources",
     "resource_templates",
     "prompts",
 ];
+
+/// Top-level keys that start with this are the user's, and ignored: a
+/// place for anchors (`x-units: &units [m, km]`) and other notes.
+pub const EXTENSION_PREFIX: &str = "x-";
+
+/// The merge key of YAML 1.1, which the YAML library leaves in place.
+const MERGE_KEY: &str = "<<";
 
 /// What parsing found: every problem, and as much of the spec as could be
 /// read, so that validation can report its own problems in the same run.
@@ -90,10 +98,12 @@ pub fn parse(source: &str) -> Parsed {
             ),
         ]);
     }
-    let document: Value = match serde_yaml::from_str(source) {
+    let mut document: Value = match serde_yaml::from_str(source) {
         Ok(document) => document,
         Err(error) => return failed(vec![yaml_error(&error)]),
     };
+    let mut errors = Vec::new();
+    merge_keys(&mut document, &Path::root(), &mut errors);
     let Value::Mapping(top) = document else {
         return failed(vec![
             Diagnostic::error(Path::root(), "a spec must be a YAML mapping")
@@ -101,10 +111,9 @@ pub fn parse(source: &str) -> Parsed {
         ]);
     };
 
-    let mut errors = Vec::new();
     for key in top.keys() {
         let name = key_name(key);
-        if !TOP_LEVEL_KEYS.contains(&name.as_str()) {
+        if !TOP_LEVEL_KEYS.contains(&name.as_str()) && !name.starts_with(EXTENSION_PREFIX) {
             errors.push(unknown_key(
                 &Path::root().key(&name),
                 &name,
@@ -152,6 +161,7 @@ pub fn parse(source: &str) -> Parsed {
     let dependencies = optional(&top, "dependencies", &mut errors).unwrap_or_default();
     let settings = list(&top, "settings", &mut errors);
     let types = list(&top, "types", &mut errors);
+    let enums = list(&top, "enums", &mut errors);
     let tools = list(&top, "tools", &mut errors);
     let resources = list(&top, "resources", &mut errors);
     let resource_templates = list(&top, "resource_templates", &mut errors);
@@ -163,6 +173,7 @@ pub fn parse(source: &str) -> Parsed {
         dependencies,
         settings,
         types,
+        enums,
         tools,
         resources,
         resource_templates,
@@ -420,6 +431,76 @@ fn remove_key(value: &mut Value, path: &serde_path_to_error::Path, key: &str) ->
     }
 }
 
+/// Applies YAML merge keys in place, anywhere in `value`: `<<: *base`
+/// copies in the entries of the mapping `base` that the mapping does not
+/// set itself, and `<<: [*a, *b]` those of each mapping in turn, the first
+/// one winning. A merged mapping's own merge keys are applied first. A merge
+/// of anything but mappings is an error at the `<<` key, and dropped.
+fn merge_keys(value: &mut Value, path: &Path, errors: &mut Vec<Diagnostic>) {
+    match value {
+        Value::Mapping(map) => {
+            if let Some(merged) = map.remove(MERGE_KEY) {
+                let at = path.key(MERGE_KEY);
+                let sources = match merged {
+                    Value::Sequence(items) => items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, item)| (at.index(i), item))
+                        .collect(),
+                    single => vec![(at.clone(), single)],
+                };
+                for (at, mut source) in sources {
+                    merge_keys(&mut source, &at, errors);
+                    match source {
+                        Value::Mapping(source) => {
+                            for (key, value) in source {
+                                if !map.contains_key(&key) {
+                                    map.insert(key, value);
+                                }
+                            }
+                        }
+                        other => {
+                            errors.push(
+                                Diagnostic::error(
+                                    at,
+                                    format!(
+                                        "a merge key (`<<`) takes a mapping or a list of mappings, not {}",
+                                        kind_of(&other)
+                                    ),
+                                )
+                                .with_help("point it at an anchored mapping, e.g. `<<: *defaults` after `x-defaults: &defaults { type: string }`"),
+                            );
+                            // One error for a list that is not of mappings.
+                            break;
+                        }
+                    }
+                }
+            }
+            for (key, value) in map.iter_mut() {
+                merge_keys(value, &path.key(key_name(key)), errors);
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                merge_keys(item, &path.index(i), errors);
+            }
+        }
+        Value::Tagged(tagged) => merge_keys(&mut tagged.value, path, errors),
+        _ => {}
+    }
+}
+
+/// "a list", "the text `x`", ... for a YAML value in a message.
+fn kind_of(value: &Value) -> String {
+    match value {
+        Value::Sequence(_) => "a list".to_owned(),
+        Value::Mapping(_) => "a mapping".to_owned(),
+        Value::Tagged(_) => "a tagged value".to_owned(),
+        Value::Null => "an empty value".to_owned(),
+        scalar => format!("the value `{}`", scalar_text(scalar)),
+    }
+}
+
 /// Turns a serde error at `base` + the error's own path into a diagnostic.
 fn shape_error(base: &Path, error: &serde_path_to_error::Error<serde_yaml::Error>) -> Diagnostic {
     let mut path = base.clone();
@@ -433,18 +514,18 @@ fn shape_error(base: &Path, error: &serde_path_to_error::Error<serde_yaml::Error
     }
     let message = error.inner().to_string();
     if let Some((unknown, expected)) = parse_unknown_field(&message) {
-        let what = describe(base);
+        // The path ends with the unknown key; what holds it comes before.
+        let holder = Path(path.0[..path.0.len().saturating_sub(1)].to_vec());
+        let what = describe(&holder);
         return unknown_key(&path, unknown, &what, &expected);
     }
     if let Some(field) = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next())
     {
-        return Diagnostic::error(
-            path.clone(),
-            format!("{} is missing `{field}`", describe(base)),
-        )
-        .with_help(format!("add `{field}:` to {}", describe(base)));
+        let what = describe(&path);
+        return Diagnostic::error(path.clone(), format!("{what} is missing `{field}`"))
+            .with_help(format!("add `{field}:` to {what}"));
     }
     let message = message
         .split(" at line ")
@@ -478,23 +559,41 @@ fn unknown_key(path: &Path, key: &str, what: &str, expected: &[&str]) -> Diagnos
     }
 }
 
-/// "a tool", "a resource", ... for the list an element sits in.
+/// "a tool", "a parameter", ... for the item at `path`: the innermost
+/// element of a list, or section, that the path goes through.
 fn describe(path: &Path) -> String {
-    let list = path.0.first().map(|segment| match segment {
-        crate::diagnostic::Segment::Key(key) => key.as_str(),
-        crate::diagnostic::Segment::Index(_) => "",
-    });
-    match list {
-        Some("server") => "the `server` section",
-        Some("settings") => "a setting",
-        Some("types") => "a type",
-        Some("tools") => "a tool",
-        Some("resources") => "a resource",
-        Some("resource_templates") => "a resource template",
-        Some("prompts") => "a prompt",
-        _ => "the spec",
+    use crate::diagnostic::Segment;
+    let segments = &path.0;
+    let mut what = "the spec";
+    for (i, segment) in segments.iter().enumerate() {
+        let Segment::Key(key) = segment else {
+            continue;
+        };
+        let element = matches!(segments.get(i + 1), Some(Segment::Index(_)));
+        let top = match segments.first() {
+            Some(Segment::Key(top)) => top.as_str(),
+            _ => "",
+        };
+        what = match (key.as_str(), element, i) {
+            ("server", false, 0) => "the `server` section",
+            ("settings", true, 0) => "a setting",
+            ("enums", true, 0) => "an enum",
+            ("types", true, 0) => "a type",
+            ("tools", true, 0) => "a tool",
+            ("resources", true, 0) => "a resource",
+            ("resource_templates", true, 0) => "a resource template",
+            ("prompts", true, 0) => "a prompt",
+            ("params", true, 2) if top == "resource_templates" => "a template variable",
+            ("params", true, 2) => "a parameter",
+            ("fields", true, 2) => "a field",
+            ("arguments", true, 2) => "a prompt argument",
+            ("messages", true, 2) => "a message",
+            ("annotations", false, 2) => "the `annotations` of a tool",
+            ("items", false, 4) => "the `items` of an array",
+            _ => what,
+        };
     }
-    .to_owned()
+    what.to_owned()
 }
 
 fn yaml_error(error: &serde_yaml::Error) -> Diagnostic {

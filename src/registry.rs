@@ -88,15 +88,15 @@ pub fn server_json(loaded: &Loaded, options: &Options) -> Result<Value, Failure>
 
     let mut env = Vec::new();
     let mut arguments = Vec::new();
-    for setting in &loaded.spec.settings {
-        let ty = model::setting_type(setting).expect("validated");
+    for (setting, modeled) in loaded.spec.settings.iter().zip(&loaded.model.settings) {
+        let ty = modeled.ty.as_str();
         let format = match ty {
             "PathBuf" => "filepath",
             "i64" => "number",
             "bool" => "boolean",
             _ => "string",
         };
-        let default = model::setting_default(setting).expect("validated");
+        let default = &modeled.default;
         let mut input = Map::new();
         if let Some(description) = &setting.description {
             input.insert("description".into(), json!(description));

@@ -5,7 +5,8 @@
 use schemars::JsonSchema;
 
 use crate::spec::{
-    PromptSpec, ResourceSpec, ResourceTemplateSpec, ServerSpec, SettingSpec, ToolSpec, TypeSpec,
+    EnumSpec, PromptSpec, ResourceSpec, ResourceTemplateSpec, ServerSpec, SettingSpec, ToolSpec,
+    TypeSpec,
 };
 
 /// An mcpgen spec: an MCP server's tools, resources and prompts.
@@ -27,6 +28,9 @@ struct Document {
     settings: Option<Vec<SettingSpec>>,
     /// Named object types, referred to by name from parameters and outputs.
     types: Option<Vec<TypeSpec>>,
+    /// Shared enums: named sets of string values, used as the `type` of
+    /// parameters, fields, template variables and prompt arguments.
+    enums: Option<Vec<EnumSpec>>,
     tools: Option<Vec<ToolSpec>>,
     resources: Option<Vec<ResourceSpec>>,
     resource_templates: Option<Vec<ResourceTemplateSpec>>,
@@ -35,7 +39,14 @@ struct Document {
 
 /// The schema as pretty-printed JSON, ending with a newline.
 pub fn json() -> String {
-    let schema = schemars::schema_for!(Document);
+    let mut schema = schemars::schema_for!(Document);
+    // Top-level `x-` keys are the user's: a place for YAML anchors.
+    schema.insert(
+        "patternProperties".to_owned(),
+        serde_json::json!({ "^x-": {
+            "description": "Ignored by mcpgen: a place for YAML anchors (`&name`) that the spec merges (`<<: *name`) or repeats (`*name`)."
+        } }),
+    );
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
     text.push('\n');
     text

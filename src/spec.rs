@@ -24,6 +24,9 @@ pub struct Spec {
     pub settings: Vec<SettingSpec>,
     /// Named object types, referred to by name from params and outputs.
     pub types: Vec<TypeSpec>,
+    /// Shared enums, referred to by name as the `type` of params, fields,
+    /// template variables and prompt arguments.
+    pub enums: Vec<EnumSpec>,
     pub tools: Vec<ToolSpec>,
     pub resources: Vec<ResourceSpec>,
     pub resource_templates: Vec<ResourceTemplateSpec>,
@@ -128,6 +131,18 @@ pub struct TypeSpec {
     #[serde(default)]
     pub description: Option<String>,
     pub fields: Vec<ParamSpec>,
+}
+
+/// A named set of string values, declared once and used as the `type` of
+/// any parameter, field, array item, template variable or prompt argument:
+/// one Rust enum, offered as completions where a client may complete.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnumSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub values: Vec<String>,
 }
 
 /// Hints about a tool's behaviour, passed to clients as-is.
@@ -297,8 +312,9 @@ pub struct PromptSpec {
     pub description: Option<String>,
     #[serde(default)]
     pub arguments: Vec<PromptArgumentSpec>,
-    /// Fixed messages, with `{argument}` placeholders; without them, a
-    /// handler method builds the messages.
+    /// Fixed messages, with `{argument}` placeholders and `{argument? text}`
+    /// sections that show only when an optional argument is given; without
+    /// them, a handler method builds the messages.
     #[serde(default)]
     pub messages: Option<Vec<MessageSpec>>,
 }
@@ -317,6 +333,10 @@ pub struct PromptArgumentSpec {
     /// Offer completions from a handler method.
     #[serde(default)]
     pub complete: bool,
+    /// `string`, the default, or the name of an enum under `enums`, whose
+    /// values are offered as completions.
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

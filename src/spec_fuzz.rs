@@ -33,8 +33,11 @@ struct Outcome {
 fn run(source: &str, render_it: bool) -> Outcome {
     let parsed = parse::parse(source);
     let mut diagnostics = parsed.errors;
+    let mut valid = None;
     if let Some(spec) = &parsed.spec {
-        diagnostics.extend(validate::validate(spec));
+        let validated = validate::validate(spec);
+        diagnostics.extend(validated.diagnostics);
+        valid = validated.valid;
     }
     let map = SourceMap::new(source);
     for diagnostic in &diagnostics {
@@ -45,22 +48,24 @@ fn run(source: &str, render_it: bool) -> Outcome {
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let mut outcome = Outcome::default();
-    let Some(spec) = parsed.spec else {
+    if parsed.spec.is_none() {
         assert!(errors > 0, "parsing gave no spec and no error");
         return outcome;
-    };
+    }
     if errors > 0 {
         return outcome;
     }
+    let valid = valid.expect("a spec without errors is valid");
     outcome.valid = true;
     // The command line reads these files; any content will do here.
-    let files: HashMap<String, Vec<u8>> = spec
+    let files: HashMap<String, Vec<u8>> = valid
+        .spec
         .resources
         .iter()
         .filter_map(|r| r.file.clone())
         .map(|file| (file, b"\x00\xffcontent".to_vec()))
         .collect();
-    let model = model::build(&spec, "spec.yaml", &files);
+    let model = model::build(&valid, "spec.yaml", &files);
     if render_it {
         let rendered = render::render(&model, None)
             .unwrap_or_else(|error| panic!("a valid spec failed to render: {error:?}"));

@@ -2,6 +2,7 @@
 //! every violation at once, each with its path and a way to fix it.
 
 mod reserved;
+mod text;
 
 use std::collections::HashMap;
 
@@ -10,11 +11,13 @@ use reserved::{RESERVED_FLAGS, RESERVED_TYPES};
 use crate::{
     diagnostic::{Diagnostic, Path, did_you_mean},
     model::{
-        self, ParamType, completion_method, ident,
-        types::{self, BUILTIN_TYPES},
+        self, ParamType, SettingDefault, completion_method, ident,
+        rust::string_literal,
+        types::{self, BUILTIN_TYPES, Names},
         uri_template,
     },
-    spec::{ParamSpec, PromptSpec, Spec},
+    spec::{ParamSpec, PromptSpec, SettingSpec, Spec},
+    valid::{self, Valid},
 };
 
 /// The longest tool name the MCP spec allows.
@@ -52,23 +55,52 @@ const GENERATED_DEPENDENCIES: &[&str] = &[
     "tracing-subscriber",
 ];
 
-/// Checks `spec`. The result holds errors and warnings; the spec is usable
-/// only if there are no errors.
-pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
+/// What validation found: errors and warnings, and the validated spec,
+/// which exists only when there are no errors.
+pub struct Validated {
+    pub valid: Option<Valid>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks `spec`, and resolves what it refers to.
+pub fn validate(spec: &Spec) -> Validated {
     let mut v = Validator::default();
     v.server(spec);
     v.sharing(spec);
     v.dependencies(spec);
-    v.settings(spec);
-    v.types(spec);
-    v.tools(spec);
+    let settings = v.settings(spec);
+    v.enums(spec);
+    let types = v.types(spec);
+    let tools = v.tools(spec);
     v.resources(spec);
-    v.templates(spec);
-    v.prompts(spec);
+    let templates = v.templates(spec);
+    let prompts = v.prompts(spec);
     v.type_names(spec);
     v.handler_methods(spec);
     v.lints(spec);
-    v.diagnostics
+    let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
+    let valid = (|| {
+        Some(Valid {
+            spec: spec.clone(),
+            settings: settings.into_iter().collect::<Option<_>>()?,
+            enums: spec.enums.clone(),
+            types: types.into_iter().collect::<Option<_>>()?,
+            tools: tools.into_iter().collect::<Option<_>>()?,
+            templates: templates.into_iter().collect::<Option<_>>()?,
+            prompts: prompts.into_iter().collect::<Option<_>>()?,
+        })
+    })()
+    .filter(|_| !has_errors);
+    if valid.is_none() && !has_errors {
+        v.diagnostics.push(Diagnostic::error(
+            Path::root(),
+            "internal error: mcpgen could not resolve a spec it found no error in",
+        ));
+    }
+    Validated {
+        valid,
+        diagnostics: v.diagnostics,
+    }
 }
 
 #[derive(Default)]
@@ -174,8 +206,9 @@ impl Validator {
         }
     }
 
-    fn settings(&mut self, spec: &Spec) {
+    fn settings(&mut self, spec: &Spec) -> Vec<Option<valid::Setting>> {
         let mut seen = HashMap::new();
+        let mut settings = Vec::new();
         for (i, setting) in spec.settings.iter().enumerate() {
             let path = Path::root().key("settings").index(i);
             self.unique(
@@ -243,24 +276,80 @@ impl Validator {
                     "add `env: NAME`: a secret is passed in the environment, never on the command line",
                 );
             }
-            if let Err(message) = model::setting_type(setting) {
+            match setting_type(setting) {
+                Err(message) => {
+                    self.error(
+                        path.key("type"),
+                        message,
+                        "use one of `string`, `path`, `integer`, `boolean`",
+                    );
+                    settings.push(None);
+                }
+                Ok(ty) => match setting_default(setting, ty) {
+                    Err(message) => {
+                        self.error(
+                            path.key("default"),
+                            message,
+                            "give a default of the setting's type, or none",
+                        );
+                        settings.push(None);
+                    }
+                    Ok(default) => settings.push(Some(valid::Setting {
+                        spec: setting.clone(),
+                        ty,
+                        default,
+                    })),
+                },
+            }
+        }
+        settings
+    }
+
+    fn enums(&mut self, spec: &Spec) {
+        let mut seen = HashMap::new();
+        for ty in &spec.types {
+            seen.insert(ty.name.clone(), Path::root().key("types"));
+        }
+        for (i, shared) in spec.enums.iter().enumerate() {
+            let path = Path::root().key("enums").index(i);
+            if let Some(first) = seen.get(&shared.name) {
                 self.error(
-                    path.key("type"),
-                    message,
-                    "use one of `string`, `path`, `integer`, `boolean`",
+                    path.key("name"),
+                    format!("`{}` names an enum and a type", shared.name),
+                    format!(
+                        "types and enums share names; rename one (the other is under `{first}`)"
+                    ),
                 );
-            } else if let Err(message) = model::setting_default(setting) {
+            } else {
+                self.unique(&mut seen, shared.name.clone(), &path.key("name"), "enum");
+            }
+            if BUILTIN_TYPES.contains(&shared.name.as_str()) {
                 self.error(
-                    path.key("default"),
-                    message,
-                    "give a default of the setting's type, or none",
+                    path.key("name"),
+                    format!("`{}` is a built-in type", shared.name),
+                    "name your enum something else, e.g. `Unit`",
                 );
+            } else if !shared
+                .name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+            {
+                self.error(
+                    path.key("name"),
+                    format!("`{}` is not a valid enum name", shared.name),
+                    "start it with a letter, e.g. `Unit`",
+                );
+            }
+            if let Err(message) = types::check_enum_values(&shared.values) {
+                self.error(path.key("values"), message, "list distinct values");
             }
         }
     }
 
-    fn types(&mut self, spec: &Spec) {
+    fn types(&mut self, spec: &Spec) -> Vec<Option<valid::NamedType>> {
         let mut seen = HashMap::new();
+        let mut named = Vec::new();
         for (i, ty) in spec.types.iter().enumerate() {
             let path = Path::root().key("types").index(i);
             self.unique(&mut seen, ty.name.clone(), &path.key("name"), "type");
@@ -290,7 +379,11 @@ impl Validator {
                     "add at least one field",
                 );
             }
-            self.params(&ty.fields, &path.key("fields"), spec, Place::TypeFields);
+            let fields = self.params(&ty.fields, &path.key("fields"), spec, Place::TypeFields);
+            named.push(fields.map(|fields| valid::NamedType {
+                spec: ty.clone(),
+                fields,
+            }));
         }
         if let Some((i, cycle)) = type_cycle(spec) {
             self.error(
@@ -299,10 +392,12 @@ impl Validator {
                 "break the cycle, e.g. with an `array` of the type, which may be empty",
             );
         }
+        named
     }
 
-    fn tools(&mut self, spec: &Spec) {
+    fn tools(&mut self, spec: &Spec) -> Vec<Option<valid::Tool>> {
         let mut seen = HashMap::new();
+        let mut tools = Vec::new();
         for (i, tool) in spec.tools.iter().enumerate() {
             let path = Path::root().key("tools").index(i);
             self.unique(&mut seen, tool.name.clone(), &path.key("name"), "tool");
@@ -335,13 +430,32 @@ impl Validator {
                     },
                 );
             }
-            self.params(&tool.params, &path.key("params"), spec, Place::ToolParams);
+            let params = self.params(&tool.params, &path.key("params"), spec, Place::ToolParams);
+            tools.push(params.map(|params| valid::Tool {
+                spec: tool.clone(),
+                params,
+            }));
         }
+        tools
     }
 
-    fn params(&mut self, params: &[ParamSpec], path: &Path, spec: &Spec, place: Place) {
+    /// Checks params, fields or template variables; returns them typed if
+    /// they are all valid.
+    fn params(
+        &mut self,
+        params: &[ParamSpec],
+        path: &Path,
+        spec: &Spec,
+        place: Place,
+    ) -> Option<Vec<valid::Param>> {
         let mut seen = HashMap::new();
         let mut idents = HashMap::new();
+        let mut typed = Vec::new();
+        let mut all_valid = true;
+        let names = Names {
+            types: &spec.types,
+            enums: &spec.enums,
+        };
         for (i, param) in params.iter().enumerate() {
             let path = path.index(i);
             if self.unique(
@@ -376,27 +490,30 @@ impl Validator {
                     "remove `complete`",
                 );
             }
-            let ty = match model::param_type(param, &spec.types) {
+            let ty = match types::param_type(param, names) {
                 Ok(ty) => ty,
                 Err((key, message)) => {
-                    let mut names: Vec<&str> = BUILTIN_TYPES.to_vec();
-                    names.extend(spec.types.iter().map(|t| t.name.as_str()));
-                    let typo = param
-                        .ty
-                        .as_deref()
-                        .and_then(|ty| did_you_mean(ty, names.iter().copied()));
+                    let mut known: Vec<&str> = BUILTIN_TYPES.to_vec();
+                    known.extend(names.types.iter().map(|t| t.name.as_str()));
+                    known.extend(names.enums.iter().map(|e| e.name.as_str()));
+                    let written = match key {
+                        "items" => param.items.as_ref().and_then(|items| items.ty.as_deref()),
+                        _ => param.ty.as_deref(),
+                    };
+                    let typo = written.and_then(|ty| did_you_mean(ty, known.iter().copied()));
                     let help = match typo {
                         Some(suggestion) => format!("did you mean `{suggestion}`?"),
-                        None => "types are `string`, `integer`, `number`, `boolean`, `array` (with `items`) and the names under `types`; `enum` lists the values of a string".to_owned(),
+                        None => "types are `string`, `integer`, `number`, `boolean`, `array` (with `items`) and the names under `types` and `enums`; `enum` lists the values of a string".to_owned(),
                     };
                     self.error(path.key(key), message, help);
+                    all_valid = false;
                     continue;
                 }
             };
             if place == Place::TemplateVars {
                 if !matches!(
                     ty,
-                    ParamType::String | ParamType::Integer | ParamType::Enum(_)
+                    ParamType::String | ParamType::Integer | ParamType::Enum { .. }
                 ) {
                     self.error(
                         path.key("type"),
@@ -427,16 +544,30 @@ impl Validator {
                     "drop `required: true`: a parameter with a default is optional",
                 );
             }
-            if let Some(default) = &param.default
-                && let Err(message) = types::default_expr(&ty, default, "")
+            let default = match param
+                .default
+                .as_ref()
+                .map(|value| types::default_value(&ty, value))
             {
-                self.error(
-                    path.key("default"),
-                    message,
-                    "give a default of the parameter's type",
-                );
-            }
+                None => None,
+                Some(Ok(default)) => Some(default),
+                Some(Err(message)) => {
+                    self.error(
+                        path.key("default"),
+                        message,
+                        "give a default of the parameter's type",
+                    );
+                    all_valid = false;
+                    None
+                }
+            };
+            typed.push(valid::Param {
+                spec: param.clone(),
+                ty,
+                default,
+            });
         }
+        all_valid.then_some(typed)
     }
 
     fn rules(&mut self, param: &ParamSpec, ty: &ParamType, path: &Path) {
@@ -541,9 +672,10 @@ impl Validator {
         }
     }
 
-    fn templates(&mut self, spec: &Spec) {
+    fn templates(&mut self, spec: &Spec) -> Vec<Option<valid::Template>> {
         let mut uris = HashMap::new();
         let mut names = HashMap::new();
+        let mut templates = Vec::new();
         for (i, template) in spec.resource_templates.iter().enumerate() {
             let path = Path::root().key("resource_templates").index(i);
             self.unique(
@@ -569,6 +701,7 @@ impl Validator {
                         ),
                         "write variables as `{name}`, e.g. `notes://{name}`",
                     );
+                    templates.push(None);
                     continue;
                 }
             };
@@ -611,17 +744,24 @@ impl Validator {
                     );
                 }
             }
-            self.params(
+            let params = self.params(
                 &template.params,
                 &path.key("params"),
                 spec,
                 Place::TemplateVars,
             );
+            templates.push(params.map(|params| valid::Template {
+                spec: template.clone(),
+                parts,
+                params,
+            }));
         }
+        templates
     }
 
-    fn prompts(&mut self, spec: &Spec) {
+    fn prompts(&mut self, spec: &Spec) -> Vec<Option<valid::Prompt>> {
         let mut seen = HashMap::new();
+        let mut prompts = Vec::new();
         for (i, prompt) in spec.prompts.iter().enumerate() {
             let path = Path::root().key("prompts").index(i);
             self.unique(&mut seen, prompt.name.clone(), &path.key("name"), "prompt");
@@ -634,6 +774,7 @@ impl Validator {
             }
             let mut args = HashMap::new();
             let mut idents = HashMap::new();
+            let mut arguments = Vec::new();
             for (j, argument) in prompt.arguments.iter().enumerate() {
                 let path = path.key("arguments").index(j);
                 if self.unique(
@@ -661,14 +802,61 @@ impl Validator {
                         "list the values, or remove `enum`",
                     );
                 }
+                let shared = match argument.ty.as_deref() {
+                    None | Some("string") => Some(None),
+                    Some(name) => match spec.enums.iter().find(|e| e.name == name) {
+                        Some(_) if argument.values.is_some() => {
+                            self.error(
+                                path.key("enum"),
+                                format!("`{name}` is an enum already"),
+                                "remove `enum`, or the `type`",
+                            );
+                            None
+                        }
+                        Some(shared) => Some(Some(shared)),
+                        None => {
+                            let names = spec.enums.iter().map(|e| e.name.as_str());
+                            self.error(
+                                path.key("type"),
+                                format!("`{name}` is not an enum of the spec"),
+                                match did_you_mean(name, names) {
+                                    Some(name) => format!("did you mean `{name}`?"),
+                                    None => "a prompt argument is a `string`, or takes the values of an enum declared under `enums`".to_owned(),
+                                },
+                            );
+                            None
+                        }
+                    },
+                };
+                arguments.push(shared.map(|shared| valid::Argument {
+                    spec: argument.clone(),
+                    values: match shared {
+                        Some(shared) => shared.values.clone(),
+                        None => argument.values.clone().unwrap_or_default(),
+                    },
+                }));
             }
-            self.messages(prompt, &path);
+            let messages = self.messages(prompt, &path);
+            prompts.push((|| {
+                Some(valid::Prompt {
+                    spec: prompt.clone(),
+                    arguments: arguments.into_iter().collect::<Option<_>>()?,
+                    messages: messages?,
+                })
+            })());
         }
+        prompts
     }
 
-    fn messages(&mut self, prompt: &PromptSpec, path: &Path) {
+    /// Checks the fixed messages of a prompt: `Some(None)` for a prompt
+    /// whose handler builds them, `None` if they have errors.
+    fn messages(
+        &mut self,
+        prompt: &PromptSpec,
+        path: &Path,
+    ) -> Option<Option<Vec<valid::Message>>> {
         let Some(messages) = &prompt.messages else {
-            return;
+            return Some(None);
         };
         if messages.is_empty() {
             self.error(
@@ -677,28 +865,65 @@ impl Validator {
                 "add at least one message with `text`, or remove `messages` to build them in a handler",
             );
         }
+        let mut checked = Vec::new();
+        let mut all_valid = true;
         for (j, message) in messages.iter().enumerate() {
             let path = path.key("messages").index(j);
-            if message.role != "user" && message.role != "assistant" {
-                self.error(
-                    path.key("role"),
-                    format!("`{}` is not a message role", message.role),
-                    "use `user` or `assistant`",
-                );
+            let role = match message.role.as_str() {
+                "user" => Some(valid::Role::User),
+                "assistant" => Some(valid::Role::Assistant),
+                _ => {
+                    self.error(
+                        path.key("role"),
+                        format!("`{}` is not a message role", message.role),
+                        "use `user` or `assistant`",
+                    );
+                    None
+                }
+            };
+            let text = match text::parse(&message.text) {
+                Err(error) => {
+                    self.error(path.key("text"), error.message, error.help);
+                    None
+                }
+                Ok(pieces) => self.text_pieces(&pieces, prompt, &path.key("text")),
+            };
+            match (role, text) {
+                (Some(role), Some(text)) => checked.push(valid::Message { role, text }),
+                _ => all_valid = false,
             }
-            match model::placeholders(&message.text) {
-                Err(message) => self.error(
-                    path.key("text"),
-                    message,
-                    "write `{{` and `}}` for literal braces",
-                ),
-                Ok(parts) => {
-                    for part in parts {
-                        if let model::TextPart::Arg(name) = part
-                            && !prompt.arguments.iter().any(|a| a.name == name)
-                        {
-                            self.error(
-                                path.key("text"),
+        }
+        all_valid.then_some(Some(checked))
+    }
+
+    /// Resolves the arguments that message text names.
+    fn text_pieces(
+        &mut self,
+        pieces: &[text::Piece],
+        prompt: &PromptSpec,
+        path: &Path,
+    ) -> Option<Vec<valid::Piece>> {
+        let mut resolved = Vec::new();
+        let mut all_valid = true;
+        let index = |name: &str| prompt.arguments.iter().position(|a| a.name == name);
+        for piece in pieces {
+            match piece {
+                text::Piece::Text(text) => resolved.push(valid::Piece::Text(text.clone())),
+                text::Piece::Arg(name) => match index(name) {
+                    Some(i) => resolved.push(valid::Piece::Arg(i)),
+                    None => {
+                        all_valid = false;
+                        let bare = name.strip_suffix('?').filter(|bare| index(bare).is_some());
+                        match bare {
+                            Some(bare) => self.error(
+                                path.clone(),
+                                format!("`{{{name}}}` is a section with no text"),
+                                format!(
+                                    "write `{{{bare}? text}}`, with a space after `?`: the text shows only when `{bare}` is given"
+                                ),
+                            ),
+                            None => self.error(
+                                path.clone(),
                                 format!(
                                     "`{{{name}}}` is not an argument of the prompt `{}`",
                                     prompt.name
@@ -706,12 +931,39 @@ impl Validator {
                                 format!(
                                     "add `{name}` to `arguments`, or write `{{{{{name}}}}}` for literal braces"
                                 ),
-                            );
+                            ),
                         }
+                    }
+                },
+                text::Piece::Section { arg, body } => {
+                    let Some(i) = index(arg) else {
+                        all_valid = false;
+                        self.error(
+                            path.clone(),
+                            format!(
+                                "`{{{arg}? ...}}` shows text when `{arg}` is given, but `{arg}` is not an argument of the prompt `{}`",
+                                prompt.name
+                            ),
+                            format!("add `{arg}` to `arguments` with `required: false`"),
+                        );
+                        continue;
+                    };
+                    if prompt.arguments[i].required {
+                        all_valid = false;
+                        self.error(
+                            path.clone(),
+                            format!("`{arg}` is required, so the section `{{{arg}? ...}}` would always show"),
+                            format!("give `{arg}` `required: false`, or write the text without `{{{arg}? ...}}`"),
+                        );
+                    }
+                    match self.text_pieces(body, prompt, path) {
+                        Some(body) => resolved.push(valid::Piece::Section { arg: i, body }),
+                        None => all_valid = false,
                     }
                 }
             }
         }
+        all_valid.then_some(resolved)
     }
 
     /// Every Rust type the spec makes must have a name of its own.
@@ -736,6 +988,14 @@ impl Validator {
                 names.insert(name, (path, what));
             }
         };
+        for (i, shared) in spec.enums.iter().enumerate() {
+            add(
+                self,
+                model::type_name(&shared.name),
+                Path::root().key("enums").index(i).key("name"),
+                format!("the enum `{}`", shared.name),
+            );
+        }
         for (i, ty) in spec.types.iter().enumerate() {
             let path = Path::root().key("types").index(i).key("name");
             add(
@@ -770,7 +1030,8 @@ impl Validator {
         }
     }
 
-    /// The enums of the parameters or fields of the tool or type `owner`.
+    /// The enums of the parameters or fields of the tool or type `owner`
+    /// that are their own: a shared enum is named once, for the spec.
     fn enum_names(
         &mut self,
         params: &[ParamSpec],
@@ -861,8 +1122,39 @@ impl Validator {
         }
     }
 
-    /// Warnings: the spec works, but clients may handle it badly.
+    /// Warnings: the spec works, but clients may handle it badly, or it
+    /// holds something unused.
     fn lints(&mut self, spec: &Spec) {
+        let params = spec
+            .types
+            .iter()
+            .flat_map(|t| &t.fields)
+            .chain(spec.tools.iter().flat_map(|t| &t.params))
+            .chain(spec.resource_templates.iter().flat_map(|t| &t.params));
+        let mut used: Vec<&str> = params
+            .flat_map(|p| {
+                [
+                    p.ty.as_deref(),
+                    p.items.as_ref().and_then(|i| i.ty.as_deref()),
+                ]
+            })
+            .flatten()
+            .collect();
+        used.extend(
+            spec.prompts
+                .iter()
+                .flat_map(|p| &p.arguments)
+                .filter_map(|a| a.ty.as_deref()),
+        );
+        for (i, shared) in spec.enums.iter().enumerate() {
+            if !used.contains(&shared.name.as_str()) {
+                self.warn(
+                    Path::root().key("enums").index(i).key("name"),
+                    format!("the enum `{}` is not used", shared.name),
+                    "give it as the `type` of a parameter, field, template variable or prompt argument, or remove it",
+                );
+            }
+        }
         let server = &spec.server.name;
         let mut described = Vec::new();
         for (i, tool) in spec.tools.iter().enumerate() {
@@ -1041,6 +1333,53 @@ fn type_cycle(spec: &Spec) -> Option<(usize, String)> {
         }
     }
     None
+}
+
+/// The type of a setting.
+fn setting_type(setting: &SettingSpec) -> Result<valid::SettingType, String> {
+    use valid::SettingType;
+    match setting.ty.as_deref().unwrap_or("string") {
+        "string" => Ok(SettingType::String),
+        "path" => Ok(SettingType::Path),
+        "integer" => Ok(SettingType::Integer),
+        "boolean" => Ok(SettingType::Boolean),
+        other => Err(format!("unknown setting type `{other}`")),
+    }
+}
+
+/// How a setting gets its value when neither flag nor env var is given.
+fn setting_default(
+    setting: &SettingSpec,
+    ty: valid::SettingType,
+) -> Result<SettingDefault, String> {
+    use serde_yaml::Value;
+    use valid::SettingType;
+    let Some(value) = &setting.default else {
+        return Ok(SettingDefault::None);
+    };
+    match (ty, value) {
+        (SettingType::Path, Value::String(path)) => match path.strip_prefix(model::DATA_DIR) {
+            Some(rest) => Ok(SettingDefault::DataDir(
+                rest.trim_start_matches(['/', '\\']).to_owned(),
+            )),
+            None => Ok(SettingDefault::Value(format!(
+                "PathBuf::from({})",
+                string_literal(path)
+            ))),
+        },
+        (SettingType::String, Value::String(text)) => Ok(SettingDefault::Value(format!(
+            "{}.to_owned()",
+            string_literal(text)
+        ))),
+        (SettingType::Integer, Value::Number(n)) if n.as_i64().is_some() => {
+            Ok(SettingDefault::Value(n.to_string()))
+        }
+        (SettingType::Boolean, Value::Bool(false)) => Ok(SettingDefault::None),
+        (SettingType::Boolean, Value::Bool(true)) => {
+            Err("a boolean setting is a flag that is off unless given".to_owned())
+        }
+        _ => Err("the default does not match the setting's type".to_owned()),
+    }
 }
 
 fn is_semver(version: &str) -> bool {

@@ -7,6 +7,7 @@ use std::{fs, path::Path};
 
 use common::{assert_lint_clean, build, cargo, generate, mcpgen, repo, scratch};
 use predicates::str::contains;
+use serde_json::json;
 
 /// A minimal valid spec, to break in one place per test.
 const VALID: &str = r#"mcpgen: 1
@@ -454,4 +455,178 @@ fn diagnostics_can_be_json() {
     assert_eq!(first["column"], 5);
     assert_eq!(first["path"], "tools[0].descripton");
     assert_eq!(first["help"], "did you mean `description`?");
+}
+
+/// The JSON diagnostics of `mcpgen check` on `spec`: (exit code, one
+/// object per diagnostic).
+fn json_diagnostics(spec: &str) -> (i32, Vec<serde_json::Value>) {
+    let dir = scratch();
+    let path = dir.path().join("spec.yaml");
+    fs::write(&path, spec).unwrap();
+    let output = mcpgen()
+        .args(["check", "--message-format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let diagnostics = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    (output.status.code().unwrap_or(-1), diagnostics)
+}
+
+/// The one error of `spec`, which must be refused with only that error.
+fn one_error(spec: &str) -> serde_json::Value {
+    let (code, diagnostics) = json_diagnostics(spec);
+    assert_eq!(code, 1, "{diagnostics:?}");
+    let errors: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    errors[0].clone()
+}
+
+const SHARED: &str = r#"mcpgen: 1
+x-text: &text
+  type: string
+  description: Some text.
+x-list: &list [a, b]
+server:
+  name: tiny-server
+  version: 0.1.0
+enums:
+  - name: Unit
+    values: [m, km]
+tools:
+  - name: convert
+    description: Convert.
+    params:
+      - <<: *text
+        name: label
+      - name: to
+        type: Unit
+        description: The unit.
+"#;
+
+#[test]
+fn merge_keys_and_x_keys_and_shared_enums_are_accepted() {
+    mcpgen()
+        .arg("check")
+        .arg("--deny-warnings")
+        .arg({
+            let dir = Box::leak(Box::new(scratch()));
+            let path = dir.path().join("spec.yaml");
+            fs::write(&path, SHARED).unwrap();
+            path
+        })
+        .assert()
+        .success()
+        .stdout(contains("1 tools"));
+}
+
+#[test]
+fn a_merge_of_something_but_a_mapping_is_an_error_at_the_merge_key() {
+    let spec = SHARED.replace("      - <<: *text\n", "      - <<: *list\n");
+    let error = one_error(&spec);
+    assert_eq!(
+        error["message"],
+        "a merge key (`<<`) takes a mapping or a list of mappings, not the value `a`"
+    );
+    // The alias's target: `a` in the anchored list.
+    assert_eq!(error["path"], "tools[0].params[0].<<[0]");
+    assert_eq!((&error["line"], &error["column"]), (&json!(5), &json!(16)));
+
+    let spec = SHARED.replace("      - <<: *text\n", "      - <<: 3\n");
+    let error = one_error(&spec);
+    assert_eq!(
+        error["message"],
+        "a merge key (`<<`) takes a mapping or a list of mappings, not the value `3`"
+    );
+    assert_eq!((&error["line"], &error["column"]), (&json!(16), &json!(13)));
+}
+
+#[test]
+fn an_unknown_key_names_the_item_it_is_in_even_when_merged() {
+    // The key comes from the anchor, so it is reported there.
+    let spec = SHARED.replace("  description: Some text.", "  descripton: Some text.");
+    let error = one_error(&spec);
+    assert_eq!(error["message"], "unknown key `descripton` in a parameter");
+    assert_eq!(error["help"], "did you mean `description`?");
+    assert_eq!((&error["line"], &error["column"]), (&json!(4), &json!(3)));
+    for (spec, what) in [
+        (
+            SHARED.replace(
+                "    values: [m, km]",
+                "    values: [m, km]\n    colour: red",
+            ),
+            "in an enum",
+        ),
+        (
+            format!(
+                "{VALID}prompts:\n  - name: p\n    arguments:\n      - {{name: a, kind: x}}\n    messages: [{{text: hi}}]\n"
+            ),
+            "in a prompt argument",
+        ),
+    ] {
+        let error = one_error(&spec);
+        assert!(
+            error["message"].as_str().unwrap().ends_with(what),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_enum_name_is_an_error_with_a_suggestion() {
+    let spec = SHARED.replace("        type: Unit", "        type: Unti");
+    let error = one_error(&spec);
+    assert_eq!(error["message"], "unknown type `Unti`");
+    assert_eq!(error["help"], "did you mean `Unit`?");
+    assert_eq!(error["path"], "tools[0].params[1].type");
+    assert_eq!((&error["line"], &error["column"]), (&json!(19), &json!(15)));
+
+    let spec = format!(
+        "{SHARED}prompts:\n  - name: p\n    description: P.\n    arguments:\n      - {{name: to, type: Units}}\n    messages: [{{text: \"To {{to}}\"}}]\n"
+    );
+    let error = one_error(&spec);
+    assert_eq!(error["message"], "`Units` is not an enum of the spec");
+    assert_eq!(error["help"], "did you mean `Unit`?");
+    assert_eq!((&error["line"], &error["column"]), (&json!(25), &json!(26)));
+}
+
+#[test]
+fn bad_optional_text_in_prompts_is_an_error_at_its_text() {
+    let prompt = |text: &str| {
+        format!(
+            "{VALID}prompts:\n  - name: p\n    arguments:\n      - {{name: who}}\n      - {{name: days, required: false}}\n    messages:\n      - text: \"{text}\"\n"
+        )
+    };
+    for (text, message) in [
+        (
+            "Notes{days? from {days} days",
+            "the section `{days? ...` is never closed",
+        ),
+        (
+            "Notes{days? from {who? x}}",
+            "the section `{who? ...}` is inside the section `{days? ...}`",
+        ),
+        (
+            "Hello {who? x}",
+            "`who` is required, so the section `{who? ...}` would always show",
+        ),
+        ("Notes {days?}", "`{days?}` is a section with no text"),
+        (
+            "Notes{weeks? x}",
+            "`{weeks? ...}` shows text when `weeks` is given, but `weeks` is not an argument of the prompt `p`",
+        ),
+    ] {
+        let error = one_error(&prompt(text));
+        assert_eq!(error["message"], message, "{text}");
+        assert_eq!(error["path"], "prompts[0].messages[0].text");
+        assert_eq!((&error["line"], &error["column"]), (&json!(17), &json!(15)));
+    }
+    // A good one passes.
+    let spec = prompt("Hello {who}{days? for {days} days}, {{literally}}.");
+    assert_eq!(json_diagnostics(&spec).0, 0);
 }

@@ -177,8 +177,14 @@ fn generated_servers_build_and_match_their_specs() {
 
     for spec in &specs {
         let binary = generated_target().join("debug").join(&spec.name);
-        check_help(&binary, spec);
-        check_server(&binary, spec);
+        // What the server serves, read from the spec with its shared enum
+        // written out at each use.
+        let spec = GenSpec {
+            spec: specgen::expanded(&spec.spec),
+            ..spec.clone()
+        };
+        check_help(&binary, &spec);
+        check_server(&binary, &spec);
     }
     println!(
         "{count} specs: generated in {:.0?}, fmt and clippy by {:.0?}, \
@@ -208,7 +214,11 @@ fn generate(workspace: &Path, spec: &GenSpec, seed: u64) {
         .success();
     let stub = fs::read_to_string(stubs.join("src/handlers.rs")).unwrap();
     let handlers = specs.join(format!("{}.rs", spec.name));
-    fs::write(&handlers, fixed_handlers(&stub, &spec.spec)).unwrap();
+    fs::write(
+        &handlers,
+        fixed_handlers(&stub, &specgen::expanded(&spec.spec)),
+    )
+    .unwrap();
     let status = Command::new("rustfmt")
         .args(["--edition", "2024"])
         .arg(&handlers)
@@ -961,8 +971,19 @@ fn check_prompts(server: &mut Server, name: &str, spec: &Value) {
 }
 
 /// Message text with `{argument}` placeholders filled in (an argument not
-/// given is empty) and `{{`, `}}` made single braces.
+/// given is empty), `{argument? text}` sections shown only when the
+/// argument is given and not empty, and `{{`, `}}` made single braces.
 fn render(text: &str, values: &Map<String, Value>) -> String {
+    render_until(text, values, false).0
+}
+
+/// Renders up to the end, or in a section up to its closing `}`; returns
+/// the text and the rest after it.
+fn render_until<'a>(
+    text: &'a str,
+    values: &Map<String, Value>,
+    section: bool,
+) -> (String, &'a str) {
     let mut rendered = String::new();
     let mut rest = text;
     while let Some(i) = rest.find(['{', '}']) {
@@ -971,13 +992,32 @@ fn render(text: &str, values: &Map<String, Value>) -> String {
         if brace.starts_with("{{") || brace.starts_with("}}") {
             rendered.push_str(&brace[..1]);
             rest = &brace[2..];
+        } else if section && brace.starts_with('}') {
+            return (rendered, &brace[1..]);
         } else {
             let end = brace.find('}').expect("a closed placeholder");
-            let value = values.get(&brace[1..end]).and_then(Value::as_str);
-            rendered.push_str(value.unwrap_or_default());
-            rest = &brace[end + 1..];
+            let name = &brace[1..end];
+            match name.split_once("? ") {
+                Some((arg, _)) => {
+                    let start = 1 + arg.len() + 1;
+                    let (body, after) = render_until(&brace[start..], values, true);
+                    let given = values
+                        .get(arg)
+                        .and_then(Value::as_str)
+                        .is_some_and(|value| !value.is_empty());
+                    if given {
+                        rendered.push_str(&body);
+                    }
+                    rest = after;
+                }
+                _ => {
+                    let value = values.get(name).and_then(Value::as_str);
+                    rendered.push_str(value.unwrap_or_default());
+                    rest = &brace[end + 1..];
+                }
+            }
         }
     }
     rendered.push_str(rest);
-    rendered
+    (rendered, "")
 }

@@ -13,10 +13,10 @@ use std::collections::{HashMap, HashSet};
 use base64::Engine;
 use serde::Serialize;
 
-use crate::spec::{ParamSpec, PromptSpec, SettingSpec, Spec, ToolSpec, TypeSpec};
+use crate::valid::{self, Piece, Valid};
 use rust::{FormatPart, doc_lines, format_literal, string_literal};
-use types::{CheckNeeds, default_expr, field_checks, schema_items, var_checks};
-pub use types::{ParamType, param_type};
+pub use types::ParamType;
+use types::{CheckNeeds, field_checks, schema_items, var_checks};
 
 /// Where a generated server's `--http` listens when given no address.
 pub const HTTP_DEFAULT_ADDR: &str = "127.0.0.1:8000";
@@ -26,17 +26,6 @@ pub const HTTP_PATH: &str = "/mcp";
 /// The placeholder a path setting's default may start with: the user's data
 /// directory, joined with the server's name.
 pub const DATA_DIR: &str = "{data_dir}";
-
-/// The Rust type of a setting.
-pub fn setting_type(setting: &SettingSpec) -> Result<&'static str, String> {
-    match setting.ty.as_deref().unwrap_or("string") {
-        "string" => Ok("String"),
-        "path" => Ok("PathBuf"),
-        "integer" => Ok("i64"),
-        "boolean" => Ok("bool"),
-        other => Err(format!("unknown setting type `{other}`")),
-    }
-}
 
 /// How a setting gets its value when neither flag nor env var is given.
 #[derive(Debug, Clone, Serialize)]
@@ -48,80 +37,6 @@ pub enum SettingDefault {
     Value(String),
     /// A path inside the user's data directory.
     DataDir(String),
-}
-
-pub fn setting_default(setting: &SettingSpec) -> Result<SettingDefault, String> {
-    use serde_yaml::Value;
-    let ty = setting_type(setting)?;
-    let Some(value) = &setting.default else {
-        return Ok(SettingDefault::None);
-    };
-    match (ty, value) {
-        ("PathBuf", Value::String(path)) => match path.strip_prefix(DATA_DIR) {
-            Some(rest) => Ok(SettingDefault::DataDir(
-                rest.trim_start_matches(['/', '\\']).to_owned(),
-            )),
-            None => Ok(SettingDefault::Value(format!(
-                "PathBuf::from({})",
-                string_literal(path)
-            ))),
-        },
-        ("String", Value::String(text)) => Ok(SettingDefault::Value(format!(
-            "{}.to_owned()",
-            string_literal(text)
-        ))),
-        ("i64", Value::Number(n)) if n.as_i64().is_some() => {
-            Ok(SettingDefault::Value(n.to_string()))
-        }
-        ("bool", Value::Bool(false)) => Ok(SettingDefault::None),
-        ("bool", Value::Bool(true)) => {
-            Err("a boolean setting is a flag that is off unless given".to_owned())
-        }
-        _ => Err("the default does not match the setting's type".to_owned()),
-    }
-}
-
-/// A piece of prompt message text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TextPart<'a> {
-    Text(String),
-    Arg(&'a str),
-}
-
-/// Splits message text at `{argument}` placeholders; `{{` and `}}` are literal braces.
-pub fn placeholders(text: &str) -> Result<Vec<TextPart<'_>>, String> {
-    let mut parts = Vec::new();
-    let mut literal = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(['{', '}']) {
-        literal.push_str(&rest[..i]);
-        let brace = &rest[i..];
-        if let Some(after) = brace
-            .strip_prefix("{{")
-            .or_else(|| brace.strip_prefix("}}"))
-        {
-            literal.push_str(&brace[..1]);
-            rest = after;
-        } else if let Some(after) = brace.strip_prefix('{') {
-            let end = after.find('}').ok_or("a `{` is never closed")?;
-            let name = &after[..end];
-            if name.is_empty() || name.contains('{') {
-                return Err(format!("`{{{name}` is not a placeholder"));
-            }
-            if !literal.is_empty() {
-                parts.push(TextPart::Text(std::mem::take(&mut literal)));
-            }
-            parts.push(TextPart::Arg(name));
-            rest = &after[end + 1..];
-        } else {
-            return Err("a `}` has no matching `{`".to_owned());
-        }
-    }
-    literal.push_str(rest);
-    if !literal.is_empty() {
-        parts.push(TextPart::Text(literal));
-    }
-    Ok(parts)
 }
 
 /// Everything the templates render.
@@ -413,29 +328,30 @@ pub struct Method {
 
 /// Builds the model of a spec that has passed validation. `files` holds
 /// the content of each resource `file`, by its name in the spec.
-pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> Model {
+pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> Model {
+    let spec = &valid.spec;
     let crate_name = spec.server.name.clone();
-    let settings: Vec<Setting> = spec.settings.iter().map(setting).collect();
+    let settings: Vec<Setting> = valid.settings.iter().map(setting).collect();
     let mut builder = Builder {
-        types: &spec.types,
-        enums: Vec::new(),
+        types: &valid.types,
+        enums: shared_enums(valid),
         needs: CheckNeeds::default(),
         checked_types: HashMap::new(),
-        inputs: input_types(spec),
+        inputs: input_types(valid),
     };
-    let mut structs: Vec<Struct> = spec.types.iter().map(|t| builder.named_type(t)).collect();
-    let tools: Vec<Tool> = spec
+    let mut structs: Vec<Struct> = valid.types.iter().map(|t| builder.named_type(t)).collect();
+    let tools: Vec<Tool> = valid
         .tools
         .iter()
         .map(|t| builder.tool(t, &mut structs))
         .collect();
     let resources: Vec<Resource> = spec.resources.iter().map(|r| resource(r, files)).collect();
-    let templates: Vec<Template> = spec
-        .resource_templates
+    let templates: Vec<Template> = valid
+        .templates
         .iter()
         .map(|t| template(t, &mut builder.needs))
         .collect();
-    let mut prompts: Vec<Prompt> = spec
+    let mut prompts: Vec<Prompt> = valid
         .prompts
         .iter()
         .map(|p| prompt(p, &mut structs))
@@ -451,8 +367,8 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
             prompt.router_fn = format!("{base}_{n}");
         }
     }
-    let completions = completions(spec);
-    let methods = methods(spec, &tools, &templates, &prompts, &completions);
+    let completions = completions(valid);
+    let methods = methods(valid, &tools, &templates, &prompts, &completions);
     let needs_parameters = tools.iter().any(|t| t.params_struct.is_some())
         || prompts.iter().any(|p| p.args_struct.is_some());
     let needs = builder.needs;
@@ -502,7 +418,7 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         needs_parameters,
         has_types: !structs.is_empty() || !builder.enums.is_empty(),
         has_output: tools.iter().any(|t| t.output.is_some()),
-        uses_serialize: !builder.enums.is_empty() || !spec.types.is_empty(),
+        uses_serialize: !builder.enums.is_empty() || !valid.types.is_empty(),
         handler_imports: handler_imports(&methods, &builder.enums, &structs),
         has_integer_vars: templates.iter().flat_map(|t| &t.vars).any(|v| v.integer),
         has_var_enums: templates
@@ -546,10 +462,12 @@ pub fn build(spec: &Spec, spec_file: &str, files: &HashMap<String, Vec<u8>>) -> 
         http_path: HTTP_PATH,
         schema_refs: spec.server.schema_refs,
         env_prefix: env_prefix(&crate_name),
-        test_paths: spec
+        test_paths: valid
             .settings
             .iter()
-            .filter(|s| s.ty.as_deref() == Some("path") && s.default.is_some())
+            .filter(|s| s.ty == valid::SettingType::Path)
+            .map(|s| &s.spec)
+            .filter(|s| s.default.is_some())
             .map(|s| {
                 (
                     string_literal(&format!("--{}", s.name.replace('_', "-"))),
@@ -567,10 +485,10 @@ pub fn env_prefix(server_name: &str) -> String {
     ident::screaming(server_name)
 }
 
-fn setting(setting: &SettingSpec) -> Setting {
-    let ty = setting_type(setting).expect("validated");
-    let default = setting_default(setting).expect("validated");
-    let ty = match (&default, ty) {
+fn setting(valid: &valid::Setting) -> Setting {
+    let setting = &valid.spec;
+    let default = valid.default.clone();
+    let ty = match (&default, valid.ty.rust()) {
         (SettingDefault::None, "bool") => "bool".to_owned(),
         (SettingDefault::None, ty) => format!("Option<{ty}>"),
         (_, ty) => ty.to_owned(),
@@ -598,7 +516,7 @@ fn setting(setting: &SettingSpec) -> Setting {
 
 /// Builds structs and enums, tracking what their checks need.
 struct Builder<'a> {
-    types: &'a [TypeSpec],
+    types: &'a [valid::NamedType],
     enums: Vec<EnumType>,
     needs: CheckNeeds,
     /// Whether each named type has constraints anywhere inside it.
@@ -628,13 +546,14 @@ pub fn enum_name(owner: &str, param: &str) -> String {
 }
 
 impl Builder<'_> {
-    fn named_type(&mut self, spec: &TypeSpec) -> Struct {
+    fn named_type(&mut self, ty: &valid::NamedType) -> Struct {
+        let spec = &ty.spec;
         let name = type_name(&spec.name);
         // A type that only tools return is never checked: a `check` method
         // and its helpers would be dead code.
         let is_input = self.inputs.contains(&spec.name);
         let needs = (!is_input).then(|| std::mem::take(&mut self.needs));
-        let mut fields = self.fields(&spec.fields, &name, &spec.name);
+        let mut fields = self.fields(&ty.fields, &name, &spec.name);
         if let Some(needs) = needs {
             self.needs = needs;
             fields.1.clear();
@@ -655,9 +574,10 @@ impl Builder<'_> {
         }
     }
 
-    fn tool(&mut self, tool: &ToolSpec, structs: &mut Vec<Struct>) -> Tool {
+    fn tool(&mut self, valid: &valid::Tool, structs: &mut Vec<Struct>) -> Tool {
+        let tool = &valid.spec;
         let params_name = params_struct_name(&tool.name);
-        let (fields, checks) = self.fields(&tool.params, &params_name, &tool.name);
+        let (fields, checks) = self.fields(&valid.params, &params_name, &tool.name);
         let args = fields.iter().map(|f| f.ident.clone()).collect();
         let signature = fields
             .iter()
@@ -704,7 +624,7 @@ impl Builder<'_> {
             signature,
             checked,
             output: tool.output.as_deref().map(type_name),
-            sample_lit: string_literal(&samples::arguments(&tool.params, self.types).to_string()),
+            sample_lit: string_literal(&samples::arguments(&valid.params, self.types).to_string()),
             property_lits: tool
                 .params
                 .iter()
@@ -723,7 +643,7 @@ impl Builder<'_> {
     /// them; `spec_owner` is the tool or type in the spec.
     fn fields(
         &mut self,
-        params: &[ParamSpec],
+        params: &[valid::Param],
         owner: &str,
         spec_owner: &str,
     ) -> (Vec<Field>, Vec<String>) {
@@ -739,22 +659,32 @@ impl Builder<'_> {
         (fields, checks)
     }
 
-    fn field(&mut self, param: &ParamSpec, owner: &str, spec_owner: &str) -> (Field, Vec<String>) {
-        let ty = param_type(param, self.types).expect("validated");
+    fn field(
+        &mut self,
+        valid: &valid::Param,
+        owner: &str,
+        spec_owner: &str,
+    ) -> (Field, Vec<String>) {
+        let (param, ty) = (&valid.spec, &valid.ty);
         let ident = ident::snake(&param.name);
-        let enum_name = enum_name(spec_owner, &param.name);
-        let rust_ty = self.rust_type(&ty, &enum_name, param);
-        let default_expr = param
-            .default
-            .as_ref()
-            .map(|value| default_expr(&ty, value, &enum_name).expect("validated"));
-        let optional = default_expr.is_none() && param.required == Some(false);
+        // The enum of the parameter, or of its items.
+        let item = match ty {
+            ParamType::Array(item) => item.as_ref(),
+            ty => ty,
+        };
+        let enum_name = match item.enum_of() {
+            Some(Some(shared)) => type_name(shared),
+            _ => enum_name(spec_owner, &param.name),
+        };
+        let rust_ty = self.rust_type(ty, &enum_name, param);
+        let default_expr = valid.default.as_ref().map(|value| value.rust(&enum_name));
+        let optional = valid.is_option();
         let types = self.types;
         let checked_types = self.checked_types.clone();
         let objects_with_checks = |name: &str| object_has_checks(name, types, &checked_types);
         let checks = field_checks(
             param,
-            &ty,
+            ty,
             &ident,
             optional,
             owner,
@@ -782,7 +712,7 @@ impl Builder<'_> {
                 .map(|_| format!("default_{}", ident::bare(&ident).trim_start_matches('_'))),
             default_expr,
             optional,
-            schema: schema_items(param, &ty)
+            schema: schema_items(param, ty)
                 .into_iter()
                 .chain(exact_description(param.description.as_deref()))
                 .collect(),
@@ -791,14 +721,26 @@ impl Builder<'_> {
         (field, checks)
     }
 
-    fn rust_type(&mut self, ty: &ParamType, enum_name: &str, param: &ParamSpec) -> String {
+    fn rust_type(
+        &mut self,
+        ty: &ParamType,
+        enum_name: &str,
+        param: &crate::spec::ParamSpec,
+    ) -> String {
         match ty {
             ParamType::String => "String".to_owned(),
             ParamType::Integer => "i64".to_owned(),
             ParamType::Number => "f64".to_owned(),
             ParamType::Boolean => "bool".to_owned(),
             ParamType::Object(name) => type_name(name),
-            ParamType::Enum(values) => {
+            ParamType::Enum {
+                shared: Some(shared),
+                ..
+            } => type_name(shared),
+            ParamType::Enum {
+                shared: None,
+                values,
+            } => {
                 self.enums.push(EnumType {
                     name: enum_name.to_owned(),
                     schema: exact_description(param.description.as_deref()),
@@ -823,23 +765,24 @@ impl Builder<'_> {
 }
 
 /// The named types that tool parameters hold, directly or inside other types.
-fn input_types(spec: &Spec) -> HashSet<String> {
-    let named = |param: &ParamSpec| {
-        let ty = match &param.items {
-            Some(items) => items.ty.clone(),
-            None => param.ty.clone(),
-        };
-        ty.filter(|ty| spec.types.iter().any(|t| &t.name == ty))
+fn input_types(valid: &Valid) -> HashSet<String> {
+    let named = |param: &valid::Param| match &param.ty {
+        ParamType::Object(name) => Some(name.clone()),
+        ParamType::Array(item) => match item.as_ref() {
+            ParamType::Object(name) => Some(name.clone()),
+            _ => None,
+        },
+        _ => None,
     };
     let mut inputs = HashSet::new();
-    let mut stack: Vec<String> = spec
+    let mut stack: Vec<String> = valid
         .tools
         .iter()
         .flat_map(|tool| &tool.params)
         .filter_map(named)
         .collect();
     while let Some(name) = stack.pop() {
-        if let Some(ty) = spec.types.iter().find(|t| t.name == name)
+        if let Some(ty) = valid.named_type(&name)
             && inputs.insert(name)
         {
             stack.extend(ty.fields.iter().filter_map(named));
@@ -848,20 +791,64 @@ fn input_types(spec: &Spec) -> HashSet<String> {
     inputs
 }
 
+/// The shared enums that some parameter or field holds, and so need a Rust
+/// enum: template variables and prompt arguments are strings in Rust.
+fn shared_enums(valid: &Valid) -> Vec<EnumType> {
+    let used: HashSet<&str> = valid
+        .types
+        .iter()
+        .flat_map(|t| &t.fields)
+        .chain(valid.tools.iter().flat_map(|t| &t.params))
+        .filter_map(|param| match &param.ty {
+            ParamType::Array(item) => item.enum_of().flatten(),
+            ty => ty.enum_of().flatten(),
+        })
+        .collect();
+    valid
+        .enums
+        .iter()
+        .filter(|shared| used.contains(shared.name.as_str()))
+        .map(|shared| EnumType {
+            name: type_name(&shared.name),
+            doc: shared
+                .description
+                .as_deref()
+                .map(doc_lines)
+                .unwrap_or_default(),
+            schema: exact_description(shared.description.as_deref()),
+            variants: shared
+                .values
+                .iter()
+                .map(|value| Variant {
+                    ident: ident::pascal(value),
+                    wire_lit: string_literal(value),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// Whether a named type has constraints anywhere inside it. Types are
 /// built in declaration order; a type used before it is declared is
 /// looked at directly.
-fn object_has_checks(name: &str, types: &[TypeSpec], known: &HashMap<String, bool>) -> bool {
+fn object_has_checks(
+    name: &str,
+    types: &[valid::NamedType],
+    known: &HashMap<String, bool>,
+) -> bool {
     if let Some(checked) = known.get(name) {
         return *checked;
     }
     let mut seen = vec![name.to_owned()];
     let mut stack = vec![name.to_owned()];
     while let Some(current) = stack.pop() {
-        let Some(spec) = types.iter().find(|t| t.name == current) else {
+        let Some(ty) = types.iter().find(|t| t.spec.name == current) else {
             continue;
         };
-        for field in &spec.fields {
+        for valid::Param {
+            spec: field, ty, ..
+        } in &ty.fields
+        {
             let rules = field.rules();
             let items = field.items.as_ref().map(|i| i.rules()).unwrap_or_default();
             if rules != crate::spec::Rules::default()
@@ -871,15 +858,15 @@ fn object_has_checks(name: &str, types: &[TypeSpec], known: &HashMap<String, boo
             {
                 return true;
             }
-            let nested = field
-                .items
-                .as_ref()
-                .and_then(|i| i.ty.clone())
-                .or_else(|| field.ty.clone())
-                .unwrap_or_default();
-            if types.iter().any(|t| t.name == nested) && !seen.contains(&nested) {
+            let nested = match ty {
+                ParamType::Array(item) => item.as_ref(),
+                ty => ty,
+            };
+            if let ParamType::Object(nested) = nested
+                && !seen.contains(nested)
+            {
                 seen.push(nested.clone());
-                stack.push(nested);
+                stack.push(nested.clone());
             }
         }
     }
@@ -950,25 +937,27 @@ pub fn is_text(mime: &str) -> bool {
         )
 }
 
-fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds) -> Template {
-    let parts = uri_template::parse(&template.uri_template).expect("validated");
+fn template(valid: &valid::Template, needs: &mut CheckNeeds) -> Template {
+    let template = &valid.spec;
+    let parts = &valid.parts;
     let owner = format!("{}_template", template.name);
-    let checks = template
+    let checks = valid
         .params
         .iter()
         .flat_map(|param| {
-            let ty = param_type(param, &[]).expect("validated");
-            var_checks(param, &ty, &ident::snake(&param.name), &owner, needs)
+            let name = ident::snake(&param.spec.name);
+            var_checks(&param.spec, &param.ty, &name, &owner, needs)
         })
         .collect();
-    let vars = uri_template::vars(&parts)
+    let vars = uri_template::vars(parts)
         .into_iter()
         .map(|name| {
-            let spec = template.params.iter().find(|p| p.name == name);
-            let ty = spec.and_then(|p| param_type(p, &[]).ok());
-            let integer = ty == Some(ParamType::Integer);
+            let ty = valid.param(name).map(|p| &p.ty);
+            let integer = ty == Some(&ParamType::Integer);
             let values = match ty {
-                Some(ParamType::Enum(values)) => values.iter().map(|v| string_literal(v)).collect(),
+                Some(ParamType::Enum { values, .. }) => {
+                    values.iter().map(|v| string_literal(v)).collect()
+                }
                 _ => Vec::new(),
             };
             TemplateVar {
@@ -1013,9 +1002,7 @@ fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds
                 .iter()
                 .map(|part| match part {
                     uri_template::Part::Literal(text) => text.clone(),
-                    uri_template::Part::Var(name) => {
-                        samples::template_value(template.params.iter().find(|p| &p.name == name))
-                    }
+                    uri_template::Part::Var(name) => samples::template_value(valid.param(name)),
                 })
                 .collect::<String>(),
         ),
@@ -1024,7 +1011,8 @@ fn template(template: &crate::spec::ResourceTemplateSpec, needs: &mut CheckNeeds
     }
 }
 
-fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
+fn prompt(valid: &valid::Prompt, structs: &mut Vec<Struct>) -> Prompt {
+    let prompt = &valid.spec;
     let args_name = args_struct_name(&prompt.name);
     let args: Vec<Field> = prompt
         .arguments
@@ -1055,22 +1043,21 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
             }
         })
         .collect();
-    let uses_args = prompt.messages.iter().flatten().any(|message| {
-        placeholders(&message.text)
-            .expect("validated")
+    let uses_args = valid.messages.iter().flatten().any(|message| {
+        message
+            .text
             .iter()
-            .any(|part| matches!(part, TextPart::Arg(_)))
+            .any(|piece| !matches!(piece, Piece::Text(_)))
     });
-    let messages = prompt.messages.as_ref().map(|messages| {
+    let messages = valid.messages.as_ref().map(|messages| {
         messages
             .iter()
             .map(|message| Message {
-                role: if message.role == "assistant" {
-                    "Assistant"
-                } else {
-                    "User"
+                role: match message.role {
+                    valid::Role::Assistant => "Assistant",
+                    valid::Role::User => "User",
                 },
-                expr: message_expr(&message.text, &args, &prompt.arguments),
+                expr: message_expr(&message.text, &args),
             })
             .collect()
     });
@@ -1120,16 +1107,15 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
         uses_args,
         sample_lit: string_literal(
             &serde_json::Value::Object(
-                prompt
+                valid
                     .arguments
                     .iter()
                     .map(|a| {
-                        let value = a
-                            .values
-                            .as_ref()
-                            .and_then(|v| v.first())
-                            .map_or("example", |v| v);
-                        (a.name.clone(), serde_json::Value::String(value.to_owned()))
+                        let value = a.values.first().map_or("example", |v| v);
+                        (
+                            a.spec.name.clone(),
+                            serde_json::Value::String(value.to_owned()),
+                        )
                     })
                     .collect(),
             )
@@ -1138,56 +1124,104 @@ fn prompt(prompt: &PromptSpec, structs: &mut Vec<Struct>) -> Prompt {
     }
 }
 
-/// A Rust expression that yields a message's text with its arguments filled in.
-fn message_expr(text: &str, args: &[Field], specs: &[crate::spec::PromptArgumentSpec]) -> String {
-    let parts = placeholders(text).expect("validated");
-    let bare_names: Vec<String> = args.iter().map(|field| ident::bare(&field.ident)).collect();
-    let mut used: Vec<&Field> = Vec::new();
-    let mut format_parts = Vec::new();
-    for part in &parts {
-        match part {
-            TextPart::Text(text) => format_parts.push(FormatPart::Text(text)),
-            TextPart::Arg(name) => {
-                let index = specs
-                    .iter()
-                    .position(|s| s.name == *name)
-                    .expect("validated");
-                let field = &args[index];
-                if !used.iter().any(|f| f.ident == field.ident) {
-                    used.push(field);
-                }
-                format_parts.push(FormatPart::Arg(bare_names[index].as_str()));
+/// A Rust expression that yields a message's text with its arguments
+/// filled in; `args` are the fields of the prompt's arguments, in order.
+fn message_expr(pieces: &[Piece], args: &[Field]) -> String {
+    if !pieces.iter().any(|p| matches!(p, Piece::Section { .. })) {
+        return run_expr(pieces, args, None).0;
+    }
+    // Runs of plain text and arguments, and sections, each a `String`.
+    let mut exprs = Vec::new();
+    let mut start = 0;
+    for (i, piece) in pieces.iter().enumerate() {
+        if let Piece::Section { arg, body } = piece {
+            if start < i {
+                exprs.push(owned(run_expr(&pieces[start..i], args, None)));
             }
+            let field = &args[*arg];
+            let name = ident::bare(&field.ident);
+            let (expr, uses) = run_expr(body, args, Some(*arg));
+            exprs.push(format!(
+                "args.{}.as_deref().filter(|value| !value.is_empty()).map_or_else(String::new, |{}| {})",
+                field.ident,
+                if uses { name.as_str() } else { "_" },
+                owned((expr, false))
+            ));
+            start = i + 1;
         }
     }
-    if used.is_empty() {
-        let text: String = parts
+    if start < pieces.len() {
+        exprs.push(owned(run_expr(&pieces[start..], args, None)));
+    }
+    match exprs.as_slice() {
+        [one] => one.clone(),
+        _ => format!("[{}].concat()", exprs.join(", ")),
+    }
+}
+
+/// A `String` from an expression of [`run_expr`].
+fn owned((expr, _): (String, bool)) -> String {
+    if expr.starts_with("format!(") {
+        expr
+    } else {
+        format!("{expr}.to_owned()")
+    }
+}
+
+/// A Rust expression for text and arguments, a literal or a `format!`; and
+/// whether it uses `bound`, the argument of the section it is in, which a
+/// closure has bound to its bare name.
+fn run_expr(pieces: &[Piece], args: &[Field], bound: Option<usize>) -> (String, bool) {
+    let bare_names: Vec<String> = args.iter().map(|field| ident::bare(&field.ident)).collect();
+    let mut used: Vec<usize> = Vec::new();
+    let mut uses_bound = false;
+    let mut format_parts = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => format_parts.push(FormatPart::Text(text)),
+            Piece::Arg(index) => {
+                if Some(*index) == bound {
+                    uses_bound = true;
+                } else if !used.contains(index) {
+                    used.push(*index);
+                }
+                format_parts.push(FormatPart::Arg(bare_names[*index].as_str()));
+            }
+            // Sections do not nest.
+            Piece::Section { .. } => {}
+        }
+    }
+    if used.is_empty() && !uses_bound {
+        let text: String = pieces
             .iter()
             .map(|p| match p {
-                TextPart::Text(text) => text.as_str(),
-                TextPart::Arg(_) => "",
+                Piece::Text(text) => text.as_str(),
+                _ => "",
             })
             .collect();
-        return string_literal(&text);
+        return (string_literal(&text), false);
     }
     // Format arguments cannot be raw identifiers, so keywords get a `_`.
+    // The bound argument is captured by its name.
     let bindings: Vec<String> = used
         .iter()
-        .map(|field| {
-            let name = ident::bare(&field.ident);
+        .map(|&index| {
+            let field = &args[index];
             let value = if field.optional {
                 format!("args.{}.as_deref().unwrap_or_default()", field.ident)
             } else {
                 format!("args.{}", field.ident)
             };
-            format!("{name} = {value}")
+            format!("{} = {value}", bare_names[index])
         })
         .collect();
-    format!(
-        "format!({}, {})",
-        format_literal(format_parts),
-        bindings.join(", ")
-    )
+    let literal = format_literal(format_parts);
+    let expr = if bindings.is_empty() {
+        format!("format!({literal})")
+    } else {
+        format!("format!({literal}, {})", bindings.join(", "))
+    };
+    (expr, uses_bound)
 }
 
 /// The name of a tool's or prompt's function in the server's router,
@@ -1210,16 +1244,17 @@ pub fn completion_method(owner: &str, argument: &str) -> String {
     ))
 }
 
-fn completions(spec: &Spec) -> Vec<Completion> {
+fn completions(valid: &Valid) -> Vec<Completion> {
     let mut completions = Vec::new();
-    for prompt in &spec.prompts {
-        for argument in &prompt.arguments {
-            let values: Vec<String> = argument
-                .values
-                .iter()
-                .flatten()
-                .map(|v| string_literal(v))
-                .collect();
+    for prompt in &valid.prompts {
+        let valid_arguments = &prompt.arguments;
+        let prompt = &prompt.spec;
+        for valid::Argument {
+            spec: argument,
+            values,
+        } in valid_arguments
+        {
+            let values: Vec<String> = values.iter().map(|v| string_literal(v)).collect();
             if values.is_empty() && !argument.complete {
                 continue;
             }
@@ -1234,14 +1269,19 @@ fn completions(spec: &Spec) -> Vec<Completion> {
             });
         }
     }
-    for template in &spec.resource_templates {
-        for param in &template.params {
-            let values: Vec<String> = param
-                .values
-                .iter()
-                .flatten()
-                .map(|v| string_literal(v))
-                .collect();
+    for template in &valid.templates {
+        let params = &template.params;
+        let template = &template.spec;
+        for valid::Param {
+            spec: param, ty, ..
+        } in params
+        {
+            let values: Vec<String> = match ty {
+                ParamType::Enum { values, .. } => {
+                    values.iter().map(|v| string_literal(v)).collect()
+                }
+                _ => Vec::new(),
+            };
             if values.is_empty() && !param.complete {
                 continue;
             }
@@ -1269,14 +1309,14 @@ fn described(description: Option<&str>, note: String) -> Vec<String> {
 }
 
 fn methods(
-    spec: &Spec,
+    valid: &Valid,
     tools: &[Tool],
     templates: &[Template],
     prompts: &[Prompt],
     completions: &[Completion],
 ) -> Vec<Method> {
     let mut methods = Vec::new();
-    for (tool, spec) in tools.iter().zip(&spec.tools) {
+    for (tool, spec) in tools.iter().zip(valid.tools.iter().map(|t| &t.spec)) {
         let mut doc = spec
             .description
             .as_deref()
@@ -1288,7 +1328,8 @@ fn methods(
         for param in &spec.params {
             let description = param.description.as_deref().unwrap_or_default();
             let line = doc_lines(description).join(" ");
-            let name = ident::bare(&ident::snake(&param.name));
+            // The parameter as the method names it: `r#fn`, `self_`.
+            let name = ident::snake(&param.name);
             doc.push(format!("- `{name}`: {line}").trim_end().to_owned());
         }
         let params = tool.signature.clone();
@@ -1301,7 +1342,8 @@ fn methods(
             returns: tool.output.clone().unwrap_or_else(|| "String".to_owned()),
         });
     }
-    for resource in spec
+    for resource in valid
+        .spec
         .resources
         .iter()
         .filter(|r| r.text.is_none() && r.file.is_none())
@@ -1318,7 +1360,10 @@ fn methods(
             too_many_arguments: false,
         });
     }
-    for (template, spec) in templates.iter().zip(&spec.resource_templates) {
+    for (template, spec) in templates
+        .iter()
+        .zip(valid.templates.iter().map(|t| &t.spec))
+    {
         let params: Vec<String> = template
             .vars
             .iter()
@@ -1339,7 +1384,7 @@ fn methods(
             returns: if template.binary { "Vec<u8>" } else { "String" }.to_owned(),
         });
     }
-    for (prompt, spec) in prompts.iter().zip(&spec.prompts) {
+    for (prompt, spec) in prompts.iter().zip(valid.prompts.iter().map(|p| &p.spec)) {
         if prompt.messages.is_some() {
             continue;
         }
@@ -1438,24 +1483,5 @@ fn toml_value(value: &serde_yaml::Value) -> String {
                 .join(", ")
         ),
         Value::Null | Value::Tagged(_) => "\"*\"".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_placeholders() {
-        assert_eq!(
-            placeholders("About {topic}, {{literally}}.").unwrap(),
-            vec![
-                TextPart::Text("About ".into()),
-                TextPart::Arg("topic"),
-                TextPart::Text(", {literally}.".into())
-            ]
-        );
-        assert!(placeholders("open { brace").is_err());
-        assert!(placeholders("close } brace").is_err());
     }
 }

@@ -5,21 +5,22 @@
 use serde_json::{Map, Value, json};
 
 use crate::{
-    model::{ParamType, param_type},
-    spec::{ParamSpec, Rules, TypeSpec},
+    model::ParamType,
+    spec::{ParamSpec, Rules},
+    valid::{NamedType, Param},
 };
 
 /// Arguments for a tool: a value for every parameter.
-pub fn arguments(params: &[ParamSpec], types: &[TypeSpec]) -> Value {
+pub fn arguments(params: &[Param], types: &[NamedType]) -> Value {
     object(params, types, 0)
 }
 
-fn object(params: &[ParamSpec], types: &[TypeSpec], depth: usize) -> Value {
+fn object(params: &[Param], types: &[NamedType], depth: usize) -> Value {
     let mut map = Map::new();
-    for param in params {
-        let Ok(ty) = param_type(param, types) else {
-            continue;
-        };
+    for Param {
+        spec: param, ty, ..
+    } in params
+    {
         // An optional nested object may recurse through arrays; stop early.
         if depth > 4 && param.required == Some(false) {
             continue;
@@ -27,14 +28,7 @@ fn object(params: &[ParamSpec], types: &[TypeSpec], depth: usize) -> Value {
         let item_rules = param.items.as_ref().map(|items| items.rules());
         map.insert(
             param.name.clone(),
-            value(
-                &ty,
-                &param.rules(),
-                item_rules.as_ref(),
-                param,
-                types,
-                depth,
-            ),
+            value(ty, &param.rules(), item_rules.as_ref(), param, types, depth),
         );
     }
     Value::Object(map)
@@ -45,7 +39,7 @@ fn value(
     rules: &Rules,
     item_rules: Option<&Rules>,
     param: &ParamSpec,
-    types: &[TypeSpec],
+    types: &[NamedType],
     depth: usize,
 ) -> Value {
     match ty {
@@ -53,8 +47,8 @@ fn value(
         ParamType::Integer => json!(number(rules).round() as i64),
         ParamType::Number => json!(number(rules)),
         ParamType::Boolean => json!(true),
-        ParamType::Enum(values) => json!(values[0]),
-        ParamType::Object(name) => match types.iter().find(|t| &t.name == name) {
+        ParamType::Enum { values, .. } => json!(values[0]),
+        ParamType::Object(name) => match types.iter().find(|t| &t.spec.name == name) {
             Some(spec) => object(&spec.fields, types, depth + 1),
             None => json!({}),
         },
@@ -113,11 +107,18 @@ fn number(rules: &Rules) -> f64 {
 }
 
 /// A value for one template variable, as it goes into a URI.
-pub fn template_value(param: Option<&ParamSpec>) -> String {
-    match param.map(|p| (param_type(p, &[]), p)) {
-        Some((Ok(ParamType::Integer), p)) => (number(&p.rules()).round() as i64).to_string(),
-        Some((Ok(ParamType::Enum(values)), _)) => percent_encode(&values[0]),
-        Some((_, p)) => percent_encode(&string(&p.rules())),
+pub fn template_value(param: Option<&Param>) -> String {
+    match param {
+        Some(Param {
+            ty: ParamType::Integer,
+            spec,
+            ..
+        }) => (number(&spec.rules()).round() as i64).to_string(),
+        Some(Param {
+            ty: ParamType::Enum { values, .. },
+            ..
+        }) => percent_encode(&values[0]),
+        Some(Param { spec, .. }) => percent_encode(&string(&spec.rules())),
         None => "example".to_owned(),
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::{
     model::{ident, rust::string_literal},
-    spec::{ItemsSpec, ParamSpec, Rules, TypeSpec},
+    spec::{EnumSpec, ItemsSpec, ParamSpec, Rules, TypeSpec},
 };
 
 /// The string formats a parameter may declare.
@@ -19,34 +19,51 @@ pub enum ParamType {
     Integer,
     Number,
     Boolean,
-    Enum(Vec<String>),
+    /// A string with these values: an enum of its own, or `shared`, the
+    /// name of an enum under `enums`.
+    Enum {
+        shared: Option<String>,
+        values: Vec<String>,
+    },
     Array(Box<ParamType>),
     /// A named type from the spec's `types`.
     Object(String),
 }
 
 impl ParamType {
+    /// For an enum, `Some` of the shared enum's name, if it is one.
+    pub fn enum_of(&self) -> Option<Option<&str>> {
+        match self {
+            Self::Enum { shared, .. } => Some(shared.as_deref()),
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Self::String => "string",
             Self::Integer => "integer",
             Self::Number => "number",
             Self::Boolean => "boolean",
-            Self::Enum(_) => "enum",
+            Self::Enum { .. } => "enum",
             Self::Array(_) => "array",
             Self::Object(_) => "object",
         }
     }
 }
 
+/// The names a `type` may refer to besides the built-in types.
+#[derive(Clone, Copy)]
+pub struct Names<'a> {
+    pub types: &'a [TypeSpec],
+    pub enums: &'a [EnumSpec],
+}
+
 /// Reads a parameter's type; on error, names the offending key.
-pub fn param_type(
-    param: &ParamSpec,
-    types: &[TypeSpec],
-) -> Result<ParamType, (&'static str, String)> {
+pub fn param_type(param: &ParamSpec, names: Names) -> Result<ParamType, (&'static str, String)> {
     let ty = param.ty.as_deref().unwrap_or("string");
     let base =
-        scalar_type(ty, param.values.as_deref(), types).map_err(|message| ("type", message))?;
+        scalar_type(ty, param.values.as_deref(), names).map_err(|message| ("type", message))?;
     match (base, &param.items) {
         (Some(ty), None) => Ok(ty),
         (Some(_), Some(_)) => Err((
@@ -57,7 +74,7 @@ pub fn param_type(
             ),
         )),
         (None, None) => Err(("type", format!("the array `{}` needs `items`", param.name))),
-        (None, Some(items)) => match item_type(items, types) {
+        (None, Some(items)) => match item_type(items, names) {
             Ok(Some(item)) => Ok(ParamType::Array(Box::new(item))),
             Ok(None) => Err(("items", "arrays of arrays are not supported".to_owned())),
             Err(message) => Err(("items", message)),
@@ -65,11 +82,11 @@ pub fn param_type(
     }
 }
 
-fn item_type(items: &ItemsSpec, types: &[TypeSpec]) -> Result<Option<ParamType>, String> {
+fn item_type(items: &ItemsSpec, names: Names) -> Result<Option<ParamType>, String> {
     scalar_type(
         items.ty.as_deref().unwrap_or("string"),
         items.values.as_deref(),
-        types,
+        names,
     )
 }
 
@@ -77,53 +94,106 @@ fn item_type(items: &ItemsSpec, types: &[TypeSpec]) -> Result<Option<ParamType>,
 fn scalar_type(
     ty: &str,
     values: Option<&[String]>,
-    types: &[TypeSpec],
+    names: Names,
 ) -> Result<Option<ParamType>, String> {
+    let shared = names.enums.iter().find(|e| e.name == ty);
     let scalar = match (ty, values) {
-        ("string", Some([])) => return Err("an `enum` needs at least one value".to_owned()),
         ("string", Some(values)) => {
-            let mut variants: Vec<String> = values.iter().map(|v| ident::pascal(v)).collect();
-            variants.sort();
-            if let Some(pair) = variants.windows(2).find(|pair| pair[0] == pair[1]) {
-                return Err(format!(
-                    "two enum values both become the Rust variant `{}`",
-                    pair[0]
-                ));
+            check_enum_values(values)?;
+            ParamType::Enum {
+                shared: None,
+                values: values.to_vec(),
             }
-            ParamType::Enum(values.to_vec())
+        }
+        (_, Some(_)) if shared.is_some() => {
+            return Err(format!(
+                "`{ty}` is an enum already; remove `enum`, or the `type`"
+            ));
         }
         (_, Some(_)) => return Err(format!("`enum` is only for strings, not `{ty}`")),
+        (_, None) if shared.is_some() => ParamType::Enum {
+            shared: shared.map(|e| e.name.clone()),
+            values: shared.map(|e| e.values.clone()).unwrap_or_default(),
+        },
         ("string", None) => ParamType::String,
         ("integer", None) => ParamType::Integer,
         ("number", None) => ParamType::Number,
         ("boolean", None) => ParamType::Boolean,
         ("array", None) => return Ok(None),
-        (name, None) if types.iter().any(|t| t.name == name) => ParamType::Object(name.to_owned()),
+        (name, None) if names.types.iter().any(|t| t.name == name) => {
+            ParamType::Object(name.to_owned())
+        }
         (other, None) => return Err(format!("unknown type `{other}`")),
     };
     Ok(Some(scalar))
 }
 
-/// A Rust expression for a default value, checked against its type.
-pub fn default_expr(
-    ty: &ParamType,
-    value: &serde_yaml::Value,
-    enum_type: &str,
-) -> Result<String, String> {
+/// Checks the values of an enum: at least one, each its own Rust variant.
+pub fn check_enum_values(values: &[String]) -> Result<(), String> {
+    if values.is_empty() {
+        return Err("an `enum` needs at least one value".to_owned());
+    }
+    let mut variants: Vec<String> = values.iter().map(|v| ident::pascal(v)).collect();
+    variants.sort();
+    if let Some(pair) = variants.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(format!(
+            "two enum values both become the Rust variant `{}`",
+            pair[0]
+        ));
+    }
+    Ok(())
+}
+
+/// A parameter's default value, of its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    String(String),
+    /// An integer that fits an `i64`.
+    Integer(serde_yaml::Number),
+    Number(serde_yaml::Number),
+    Boolean(bool),
+    /// A value of the parameter's enum.
+    Variant(String),
+    List(Vec<DefaultValue>),
+}
+
+impl DefaultValue {
+    /// The Rust expression of the value; `enum_type` is the parameter's enum.
+    pub fn rust(&self, enum_type: &str) -> String {
+        match self {
+            Self::String(text) => format!("{}.to_owned()", string_literal(text)),
+            Self::Integer(n) => n.to_string(),
+            Self::Number(n) => float_literal(n),
+            Self::Boolean(flag) => flag.to_string(),
+            Self::Variant(value) => format!("{enum_type}::{}", ident::pascal(value)),
+            Self::List(items) => format!(
+                "vec![{}]",
+                items
+                    .iter()
+                    .map(|item| item.rust(enum_type))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// Reads a default value, checked against its type.
+pub fn default_value(ty: &ParamType, value: &serde_yaml::Value) -> Result<DefaultValue, String> {
     use serde_yaml::Value;
     match (ty, value) {
-        (ParamType::String, Value::String(text)) => {
-            Ok(format!("{}.to_owned()", string_literal(text)))
+        (ParamType::String, Value::String(text)) => Ok(DefaultValue::String(text.clone())),
+        (ParamType::Integer, Value::Number(n)) if n.as_i64().is_some() => {
+            Ok(DefaultValue::Integer(n.clone()))
         }
-        (ParamType::Integer, Value::Number(n)) if n.as_i64().is_some() => Ok(n.to_string()),
         (ParamType::Number, Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
-            Ok(float_literal(n))
+            Ok(DefaultValue::Number(n.clone()))
         }
-        (ParamType::Boolean, Value::Bool(flag)) => Ok(flag.to_string()),
-        (ParamType::Enum(values), Value::String(text)) if values.contains(text) => {
-            Ok(format!("{enum_type}::{}", ident::pascal(text)))
+        (ParamType::Boolean, Value::Bool(flag)) => Ok(DefaultValue::Boolean(*flag)),
+        (ParamType::Enum { values, .. }, Value::String(text)) if values.contains(text) => {
+            Ok(DefaultValue::Variant(text.clone()))
         }
-        (ParamType::Enum(values), _) => Err(format!(
+        (ParamType::Enum { values, .. }, _) => Err(format!(
             "the default must be one of {}",
             values
                 .iter()
@@ -131,13 +201,12 @@ pub fn default_expr(
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        (ParamType::Array(item), Value::Sequence(items)) => {
-            let items = items
+        (ParamType::Array(item), Value::Sequence(items)) => Ok(DefaultValue::List(
+            items
                 .iter()
-                .map(|value| default_expr(item, value, enum_type))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(format!("vec![{}]", items.join(", ")))
-        }
+                .map(|value| default_value(item, value))
+                .collect::<Result<Vec<_>, _>>()?,
+        )),
         (ParamType::Object(_), _) => Err("object parameters cannot have a default".to_owned()),
         (ty, _) => Err(format!("the default is not a valid {}", ty.name())),
     }
@@ -265,12 +334,11 @@ impl CheckNeeds {
         name
     }
 
-    fn format(&mut self, format: &str) -> &'static str {
-        let known = FORMATS.iter().find(|f| **f == format).expect("validated");
-        if !self.formats.contains(known) {
-            self.formats.push(known);
+    /// Records that a check of `format`, one of [`FORMATS`], is used.
+    fn format(&mut self, format: &'static str) {
+        if !self.formats.contains(&format) {
+            self.formats.push(format);
         }
-        known
     }
 }
 
@@ -423,8 +491,12 @@ fn value_checks(
                     bound(rules.max_length)
                 ));
             }
-            if let Some(format) = &rules.format {
-                let format = needs.format(format);
+            // A validated spec names only these formats.
+            if let Some(format) = FORMATS
+                .iter()
+                .find(|f| rules.format.as_deref() == Some(**f))
+            {
+                needs.format(format);
                 checks.push(format!(
                     "check_{}({at}, {name}, {reference})?;",
                     format.replace('-', "_")

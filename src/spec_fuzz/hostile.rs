@@ -504,7 +504,17 @@ pub const LINES: &[&str] = &[
     "fields: []",
     "<<: *anchor",
     "<<: [*a, *b]",
+    "<<: [*anchor, 3]",
     "anchored: &anchor {name: z}",
+    "x-anchor: &anchor {type: E, description: d}",
+    "enums: [{name: E, values: [a, b]}]",
+    "enums: [{name: string, values: []}]",
+    "- {name: E, values: [a, A]}",
+    "type: E",
+    "items: { type: E }",
+    "  text: hi {x? y {x}}",
+    "text: '{x? {y? z}}'",
+    "text: '{x? unclosed'",
     "? complex key",
     ": value",
     "---",
@@ -931,6 +941,9 @@ pub fn generated(rng: &mut Rng) -> String {
             }
         })
         .collect();
+    if rng.percent(30) {
+        out += "enums:\n  - name: E\n    values: [a, b, \"c d\"]\n";
+    }
     if !type_names.is_empty() {
         out += "types:\n";
         for (i, ty) in type_names.iter().enumerate() {
@@ -1088,6 +1101,8 @@ pub fn generated(rng: &mut Rng) -> String {
                     }
                     if rng.percent(10) {
                         out += "        enum: [a, b]\n";
+                    } else if rng.percent(10) {
+                        out += &format!("        type: {}\n", rng.pick(&["E", "Nope", "string"]));
                     }
                 }
             }
@@ -1097,8 +1112,20 @@ pub fn generated(rng: &mut Rng) -> String {
                     let mut text = String::from("Hello ");
                     for _ in 0..rng.below(3) {
                         text += &match rng.below(5) {
-                            _ if rng.percent(wild) => {
-                                (rng.pick(&["{", "}", "{}", "{nope}"])).to_owned()
+                            _ if rng.percent(wild) => (rng.pick(&[
+                                "{",
+                                "}",
+                                "{}",
+                                "{nope}",
+                                "{nope? x}",
+                                "{arg0? x",
+                                "{arg0?}",
+                                "{arg0? {arg1? x}}",
+                            ]))
+                            .to_owned(),
+                            _ if !args.is_empty() && rng.percent(10) => {
+                                let arg = rng.pick_ref(&args);
+                                format!("{{{arg}? for {{{arg}}}}} ")
                             }
                             0 => "{{".to_owned(),
                             1 => "}} and ".to_owned(),

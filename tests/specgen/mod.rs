@@ -475,6 +475,7 @@ impl Generator {
         };
         let mut builder = Builder {
             g: self,
+            shared: None,
             index,
             rust_types: RESERVED_TYPES.iter().map(|t| (*t).to_owned()).collect(),
             methods: HashSet::from(["new".to_owned()]),
@@ -489,6 +490,9 @@ impl Generator {
 
 struct Builder<'a> {
     g: &'a mut Generator,
+    /// The spec's shared enum, if it has one: its name and values, and
+    /// whether anything uses it yet.
+    shared: Option<(String, Value, bool)>,
     index: usize,
     /// Rust type names taken so far: structs, enums, and the reserved ones.
     rust_types: HashSet<String>,
@@ -540,6 +544,15 @@ impl Builder<'_> {
         }
         spec.insert("settings".into(), Value::Array(settings));
 
+        if self.odds("shared enum", 2, 3) {
+            let name = *self.rng().pick(SHARED_ENUM_NAMES);
+            if self.take_type(pascal(name)) {
+                // Values that fit a URI segment too, for template variables.
+                let values = self.enum_values(&uri_safe_enum_values());
+                self.shared = Some((name.to_owned(), values, false));
+            }
+        }
+
         for _ in 0..self.rng().between(1, 3) {
             if let Some(ty) = self.named_type() {
                 self.types.push(ty);
@@ -583,7 +596,28 @@ impl Builder<'_> {
             }
         }
         spec.insert("prompts".into(), Value::Array(prompts));
+        if let Some((name, values, true)) = self.shared.clone() {
+            let mut shared = Map::new();
+            shared.insert("name".into(), json!(name));
+            if let Some(description) = self.description() {
+                shared.insert("description".into(), json!(description));
+            }
+            shared.insert("values".into(), values);
+            spec.insert("enums".into(), json!([shared]));
+        }
         Value::Object(spec)
+    }
+
+    /// The shared enum's name, for a place that may use it instead of an
+    /// enum of its own, half the time.
+    fn use_shared(&mut self, choice: &'static str) -> Option<String> {
+        self.shared.as_ref()?;
+        if !self.odds(choice, 1, 2) {
+            return None;
+        }
+        let (name, _, used) = self.shared.as_mut()?;
+        *used = true;
+        Some(name.clone())
     }
 
     /// Hostile text: one to three pieces, sometimes after plain words.
@@ -760,7 +794,14 @@ impl Builder<'_> {
             idents.insert(snake(&name));
             let enum_name = pascal_join(&[owner, &name]);
             let mut kind = self.g.kinds.draw(&mut self.g.rng);
-            if matches!(kind, Kind::Enum | Kind::Enums) && !self.take_type(enum_name) {
+            let shared = match kind {
+                Kind::Enum | Kind::Enums => self.use_shared("shared enum param"),
+                _ => None,
+            };
+            if matches!(kind, Kind::Enum | Kind::Enums)
+                && shared.is_none()
+                && !self.take_type(enum_name)
+            {
                 kind = Kind::Text;
             }
             // Named types come before the types that hold them: no cycles.
@@ -774,6 +815,17 @@ impl Builder<'_> {
                 kind = Kind::Boolean;
             }
             let mut param = self.typed(kind, &holdable);
+            if let Some(shared) = shared {
+                // The shared enum in place of the values.
+                let holder = match kind {
+                    Kind::Enums => param.get_mut("items").and_then(Value::as_object_mut),
+                    _ => Some(&mut param),
+                };
+                if let Some(holder) = holder {
+                    holder.remove("enum");
+                    holder.insert("type".into(), json!(shared));
+                }
+            }
             param.insert("name".into(), json!(name));
             if let Some(description) = self.description() {
                 param.insert("description".into(), json!(description));
@@ -793,7 +845,11 @@ impl Builder<'_> {
                     param.insert("required".into(), json!(false));
                 }
                 Presence::Defaulted => {
-                    let value = Value::Object(param.clone());
+                    // A value of the shared enum is one of its values.
+                    let mut value = Value::Object(param.clone());
+                    if let Some((name, values, _)) = &self.shared {
+                        expand_enums(&mut value, &[(name.clone(), values.clone())]);
+                    }
                     let default = match &value["enum"] {
                         Value::Array(values) => self.rng().pick(values).clone(),
                         _ => sample(&value, &[], 0),
@@ -1065,15 +1121,15 @@ impl Builder<'_> {
                     param.insert("type".into(), json!("integer"));
                     param.extend(self.integer_bounds(false));
                 }
-                VarKind::Enum => {
-                    // A value is one URI segment: no `/` or `\`, and not empty.
-                    let safe: Vec<&str> = ENUM_VALUES
-                        .iter()
-                        .copied()
-                        .filter(|v| !v.is_empty() && !v.contains(['/', '\\']))
-                        .collect();
-                    param.insert("enum".into(), self.enum_values(&safe));
-                }
+                VarKind::Enum => match self.use_shared("shared enum variable") {
+                    Some(shared) => {
+                        param.insert("type".into(), json!(shared));
+                    }
+                    None => {
+                        let values = self.enum_values(&uri_safe_enum_values());
+                        param.insert("enum".into(), values);
+                    }
+                },
             }
             if let Some(description) = self.description() {
                 param.insert("description".into(), json!(description));
@@ -1158,9 +1214,14 @@ impl Builder<'_> {
             let enumerated = self.odds("prompt enum argument", 1, 3);
             let completed = !enumerated && self.odds("prompt complete", 1, 2);
             match (enumerated, completed) {
-                (true, _) => {
-                    argument.insert("enum".into(), self.enum_values(ENUM_VALUES));
-                }
+                (true, _) => match self.use_shared("shared enum argument") {
+                    Some(shared) => {
+                        argument.insert("type".into(), json!(shared));
+                    }
+                    None => {
+                        argument.insert("enum".into(), self.enum_values(ENUM_VALUES));
+                    }
+                },
                 (_, true) if self.take_method(method) => {
                     argument.insert("complete".into(), json!(true));
                 }
@@ -1186,6 +1247,21 @@ impl Builder<'_> {
                         text.push_str(&format!(" {{{}}}", argument["name"].as_str().unwrap()));
                     }
                 }
+                // Text shown only when an optional argument is given.
+                let optional: Vec<String> = arguments
+                    .iter()
+                    .filter(|a| a["required"] == json!(false))
+                    .map(|a| a["name"].as_str().unwrap().to_owned())
+                    .collect();
+                if !optional.is_empty() && self.odds("optional prompt text", 1, 2) {
+                    let arg = optional[self.rng().below(optional.len())].clone();
+                    let body = self.text().replace('{', "{{").replace('}', "}}");
+                    let other = arguments[self.rng().below(arguments.len())]["name"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    text.push_str(&format!("{{{arg}? {body} {{{arg}}} {{{other}}}}}"));
+                }
                 let mut message = Map::new();
                 if role == "assistant" || self.rng().chance(50) {
                     message.insert("role".into(), json!(role));
@@ -1199,6 +1275,64 @@ impl Builder<'_> {
             prompt.insert("arguments".into(), Value::Array(arguments));
         }
         Some(Value::Object(prompt))
+    }
+}
+
+/// Enum values that fit one URI segment: no `/` or `\\`, and not empty.
+fn uri_safe_enum_values() -> Vec<&'static str> {
+    ENUM_VALUES
+        .iter()
+        .copied()
+        .filter(|v| !v.is_empty() && !v.contains(['/', '\\']))
+        .collect()
+}
+
+/// Names for the shared enum; each is its own Rust name.
+const SHARED_ENUM_NAMES: &[&str] = &["Shade", "Level", "Mode", "Tier"];
+
+/// `spec` with its shared enum written out at each use, as an `enum` of
+/// values, for checks that read a parameter's values from the spec.
+pub fn expanded(spec: &Value) -> Value {
+    let mut spec = spec.clone();
+    let Some(shared) = spec.as_object_mut().and_then(|spec| spec.remove("enums")) else {
+        return spec;
+    };
+    let enums: Vec<(String, Value)> = shared
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| (e["name"].as_str().unwrap().to_owned(), e["values"].clone()))
+        .collect();
+    expand_enums(&mut spec, &enums);
+    spec
+}
+
+/// Replaces each `type` that names one of `enums` (name, values) with an
+/// `enum` of its values, anywhere in `value`.
+fn expand_enums(value: &mut Value, enums: &[(String, Value)]) {
+    {
+        match value {
+            Value::Object(map) => {
+                let values = map
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .and_then(|ty| enums.iter().find(|(name, _)| name == ty));
+                if let Some((_, values)) = values {
+                    let values = values.clone();
+                    map.remove("type");
+                    map.insert("enum".into(), values);
+                }
+                for item in map.values_mut() {
+                    expand_enums(item, enums);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    expand_enums(item, enums);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -1355,6 +1489,8 @@ pub const ALL_FEATURES: &[&str] = &[
     "prompt optional argument",
     "prompt enum argument",
     "prompt complete",
+    "shared enum",
+    "optional prompt text",
 ];
 
 /// The features of the format that `spec` uses, to show that a run
@@ -1497,6 +1633,7 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
             );
         }
     }
+    add("shared enum", spec.get("enums").is_some());
     for prompt in list("prompts") {
         add("prompt dynamic", prompt.get("messages").is_none());
         add("prompt title", prompt.get("title").is_some());
@@ -1505,6 +1642,15 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
             add("prompt user message", message["role"] != "assistant");
             let text = message["text"].as_str().unwrap();
             add("prompt placeholder", text.replace("{{", "").contains('{'));
+            let unescaped = text.replace("{{", "");
+            add(
+                "optional prompt text",
+                prompt["arguments"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|a| unescaped.contains(&format!("{{{}? ", a["name"].as_str().unwrap()))),
+            );
         }
         for argument in prompt["arguments"].as_array().cloned().unwrap_or_default() {
             add(
