@@ -323,27 +323,28 @@ impl Validator {
             } else {
                 self.unique(&mut seen, shared.name.clone(), &path.key("name"), "enum");
             }
-            if BUILTIN_TYPES.contains(&shared.name.as_str()) {
-                self.error(
-                    path.key("name"),
-                    format!("`{}` is a built-in type", shared.name),
-                    "name your enum something else, e.g. `Unit`",
-                );
-            } else if !shared
-                .name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-            {
-                self.error(
-                    path.key("name"),
-                    format!("`{}` is not a valid enum name", shared.name),
-                    "start it with a letter, e.g. `Unit`",
-                );
-            }
+            self.type_name(&shared.name, &path.key("name"), "enum", "Unit");
             if let Err(message) = types::check_enum_values(&shared.values) {
                 self.error(path.key("values"), message, "list distinct values");
             }
+        }
+    }
+
+    /// Checks the name of a named type or enum (`kind`): not a built-in
+    /// type, and starting with a letter, as `example` does.
+    fn type_name(&mut self, name: &str, path: &Path, kind: &str, example: &str) {
+        if BUILTIN_TYPES.contains(&name) {
+            self.error(
+                path.clone(),
+                format!("`{name}` is a built-in type"),
+                format!("name your {kind} something else, e.g. `{example}`"),
+            );
+        } else if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+            self.error(
+                path.clone(),
+                format!("`{name}` is not a valid {kind} name"),
+                format!("start it with a letter, e.g. `{example}`"),
+            );
         }
     }
 
@@ -353,25 +354,7 @@ impl Validator {
         for (i, ty) in spec.types.iter().enumerate() {
             let path = Path::root().key("types").index(i);
             self.unique(&mut seen, ty.name.clone(), &path.key("name"), "type");
-            if BUILTIN_TYPES.contains(&ty.name.as_str()) {
-                self.error(
-                    path.key("name"),
-                    format!("`{}` is a built-in type", ty.name),
-                    "name your type something else, e.g. `Address`",
-                );
-            }
-            if !ty
-                .name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-            {
-                self.error(
-                    path.key("name"),
-                    format!("`{}` is not a valid type name", ty.name),
-                    "start it with a letter, e.g. `Address`",
-                );
-            }
+            self.type_name(&ty.name, &path.key("name"), "type", "Address");
             if ty.fields.is_empty() {
                 self.error(
                     path.key("fields"),

@@ -7,16 +7,17 @@ mod common;
 
 use std::{
     collections::BTreeSet,
-    io::{BufRead, BufReader, Read, Write},
+    io::{Read, Write},
     net::{SocketAddr, TcpStream},
     path::{Path, PathBuf},
     process::{Child, Command, ExitStatus, Stdio},
-    sync::{Arc, Mutex, mpsc},
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
 use common::{
-    TIMEOUT, assert_lint_clean, cargo, generate, mcpgen, notes_server, peak_rss_kib, repo, scratch,
+    HttpProcess, TIMEOUT, assert_lint_clean, cargo, generate, mcpgen, notes_server, peak_rss_kib,
+    repo, scratch, serve_http,
 };
 use serde_json::{Value, json};
 
@@ -45,37 +46,15 @@ impl HttpServer {
             .args(["--http", "127.0.0.1:0", "--db"])
             .arg(db)
             .args(args)
-            .env_remove(TOKEN_ENV)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            .env_remove(TOKEN_ENV);
         if let Some(token) = token {
             command.env(TOKEN_ENV, token);
         }
-        let mut child = command.spawn().expect("the server starts");
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let (ready, url) = mpsc::channel();
-        let lines = BufReader::new(child.stderr.take().expect("piped stderr")).lines();
-        let log = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("notes-server: serving MCP at ") {
-                    let _ = ready.send(url.to_owned());
-                }
-                log.lock().unwrap().push(line);
-            }
-        });
-        let url = url.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
-            panic!(
-                "the server did not announce its URL:\n{}",
-                stderr.lock().unwrap().join("\n")
-            )
-        });
-        let addr = url
-            .strip_prefix("http://")
-            .and_then(|rest| rest.strip_suffix("/mcp"))
-            .and_then(|addr| addr.parse().ok())
-            .unwrap_or_else(|| panic!("not a loopback MCP URL: {url}"));
+        let HttpProcess {
+            child,
+            addr,
+            stderr,
+        } = serve_http(&mut command);
         Self {
             child,
             addr,

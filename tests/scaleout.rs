@@ -16,11 +16,13 @@ use std::{
     net::{SocketAddr, TcpListener, TcpStream},
     path::PathBuf,
     process::{Child, Command, Stdio},
-    sync::{Arc, Mutex, mpsc},
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
-use common::{TIMEOUT, assert_lint_clean, generated, notes_server, repo, scratch};
+use common::{
+    HttpProcess, TIMEOUT, assert_lint_clean, generated, notes_server, repo, scratch, serve_http,
+};
 use serde_json::{Value, json};
 
 /// How long a replica keeps serving, not ready, after SIGTERM.
@@ -249,40 +251,18 @@ struct Replica {
 impl Replica {
     /// Starts a replica on `port` (0: any), and waits for it to listen.
     fn start(spec: &ReplicaSpec, port: u16, extra: &[&str]) -> Self {
-        let mut child = Command::new(&spec.binary)
-            .args(["--http", &format!("127.0.0.1:{port}"), "--stateless"])
-            .args(["--drain-delay", DRAIN_DELAY])
-            .args(&spec.args)
-            .args(extra)
-            .envs(spec.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the replica starts");
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let (ready, url) = mpsc::channel();
-        let lines = BufReader::new(child.stderr.take().expect("piped stderr")).lines();
-        let log = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                if let Some((_, url)) = line.split_once(": serving MCP at ") {
-                    let _ = ready.send(url.to_owned());
-                }
-                log.lock().unwrap().push(line);
-            }
-        });
-        let url = url.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
-            panic!(
-                "the replica did not start:\n{}",
-                stderr.lock().unwrap().join("\n")
-            )
-        });
-        let addr = url
-            .strip_prefix("http://")
-            .and_then(|rest| rest.strip_suffix("/mcp"))
-            .and_then(|addr| addr.parse().ok())
-            .unwrap_or_else(|| panic!("not a loopback MCP URL: {url}"));
+        let HttpProcess {
+            child,
+            addr,
+            stderr,
+        } = serve_http(
+            Command::new(&spec.binary)
+                .args(["--http", &format!("127.0.0.1:{port}"), "--stateless"])
+                .args(["--drain-delay", DRAIN_DELAY])
+                .args(&spec.args)
+                .args(extra)
+                .envs(spec.env.iter().map(|(k, v)| (k, v))),
+        );
         Self {
             child,
             addr,

@@ -387,3 +387,51 @@ pub fn peak_rss_kib(pid: u32) -> u64 {
         .expect("VmHWM in /proc/<pid>/status");
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
+
+/// A server process started with `--http`, whose stderr is collected.
+pub struct HttpProcess {
+    pub child: Child,
+    /// The address it listens on, from the URL it announced.
+    pub addr: std::net::SocketAddr,
+    /// Everything the server wrote to stderr so far.
+    pub stderr: std::sync::Arc<Mutex<Vec<String>>>,
+}
+
+/// Spawns `command` (a server given `--http`) with stderr piped, and waits
+/// until it announces `<name>: serving MCP at http://ADDR/mcp`.
+pub fn serve_http(command: &mut Command) -> HttpProcess {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let stderr = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let (ready, url) = mpsc::channel();
+    let lines = BufReader::new(child.stderr.take().expect("piped stderr")).lines();
+    let log = std::sync::Arc::clone(&stderr);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if let Some((_, url)) = line.split_once(": serving MCP at ") {
+                let _ = ready.send(url.to_owned());
+            }
+            log.lock().unwrap().push(line);
+        }
+    });
+    let url = url.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
+        panic!(
+            "the server did not announce its URL:\n{}",
+            stderr.lock().unwrap().join("\n")
+        )
+    });
+    let addr = url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.strip_suffix("/mcp"))
+        .and_then(|addr| addr.parse().ok())
+        .unwrap_or_else(|| panic!("not a loopback MCP URL: {url}"));
+    HttpProcess {
+        child,
+        addr,
+        stderr,
+    }
+}
