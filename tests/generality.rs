@@ -676,8 +676,14 @@ fn expected_type(
     }
     if ty == "array" {
         let mut items = expected_type(&param["items"], types, seen, output);
-        // An enum of items is a Rust enum, described as the array is.
-        if param["items"].get("enum").is_some()
+        // An enum of items is a Rust enum, described as the array is; a
+        // shared one, inlined, as the enum is.
+        if let Some(shared) = param["items"].get("x-shared-description") {
+            match shared {
+                Value::String(_) => items.insert("description".into(), shared.clone()),
+                _ => items.remove("description"),
+            };
+        } else if param["items"].get("enum").is_some()
             && let Some(description) = param.get("description")
         {
             items.insert("description".into(), description.clone());

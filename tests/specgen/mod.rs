@@ -1297,30 +1297,36 @@ pub fn expanded(spec: &Value) -> Value {
     let Some(shared) = spec.as_object_mut().and_then(|spec| spec.remove("enums")) else {
         return spec;
     };
-    let enums: Vec<(String, Value)> = shared
+    let enums: Vec<(String, Value, Value)> = shared
         .as_array()
         .into_iter()
         .flatten()
-        .map(|e| (e["name"].as_str().unwrap().to_owned(), e["values"].clone()))
+        .map(|e| {
+            let name = e["name"].as_str().unwrap().to_owned();
+            (name, e["values"].clone(), e["description"].clone())
+        })
         .collect();
     expand_enums(&mut spec, &enums);
     spec
 }
 
-/// Replaces each `type` that names one of `enums` (name, values) with an
-/// `enum` of its values, anywhere in `value`.
-fn expand_enums(value: &mut Value, enums: &[(String, Value)]) {
+/// Replaces each `type` that names one of `enums` (name, values,
+/// description) with an `enum` of its values, anywhere in `value`. Where it
+/// stood, `x-shared-description` keeps the shared enum's description (or
+/// null), which is what an array's inlined `items` are described by.
+fn expand_enums(value: &mut Value, enums: &[(String, Value, Value)]) {
     {
         match value {
             Value::Object(map) => {
                 let values = map
                     .get("type")
                     .and_then(Value::as_str)
-                    .and_then(|ty| enums.iter().find(|(name, _)| name == ty));
-                if let Some((_, values)) = values {
-                    let values = values.clone();
+                    .and_then(|ty| enums.iter().find(|(name, ..)| name == ty));
+                if let Some((_, values, description)) = values {
+                    let (values, description) = (values.clone(), description.clone());
                     map.remove("type");
                     map.insert("enum".into(), values);
+                    map.insert("x-shared-description".into(), description);
                 }
                 for item in map.values_mut() {
                     expand_enums(item, enums);
