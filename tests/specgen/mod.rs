@@ -848,7 +848,7 @@ impl Builder<'_> {
                     // A value of the shared enum is one of its values.
                     let mut value = Value::Object(param.clone());
                     if let Some((name, values, _)) = &self.shared {
-                        expand_enums(&mut value, &[(name.clone(), values.clone())]);
+                        expand_enums(&mut value, &[(name.clone(), values.clone(), Value::Null)]);
                     }
                     let default = match &value["enum"] {
                         Value::Array(values) => self.rng().pick(values).clone(),
