@@ -347,6 +347,16 @@ pub fn add_inputs(text: &str, section: &str, items: &[Value]) -> Result<String, 
     Ok(text)
 }
 
+/// Where the JSON string that opens at `start` ends: just past its closing
+/// quote, or the end of `bytes` if it never closes.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() && bytes[i] != b'"' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    (i + 1).min(bytes.len())
+}
+
 /// `text` with comments and trailing commas removed, for serde_json.
 pub fn strip(text: &str) -> String {
     // First the comments, then the commas that only a bracket follows.
@@ -357,11 +367,7 @@ pub fn strip(text: &str) -> String {
         match bytes[i] {
             b'"' => {
                 let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
+                i = string_end(bytes, i);
                 plain.push_str(&text[start..i]);
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
@@ -389,11 +395,7 @@ pub fn strip(text: &str) -> String {
         match bytes[i] {
             b'"' => {
                 let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
+                i = string_end(bytes, i);
                 out.push_str(&plain[start..i]);
             }
             b',' if plain[i + 1..].trim_start().starts_with(['}', ']']) => i += 1,
