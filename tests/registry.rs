@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{mcpgen, python, scratch};
+use common::{mcpgen, python, scratch, tool};
 use predicates::str::contains;
 use serde_json::{Value, json};
 
@@ -34,6 +34,35 @@ tools:
   - name: forecast
     description: The forecast for a city.
 "#;
+
+/// What the MCP Registry's published JSON Schema for `server.json` says of
+/// `doc`: one line per violation, none when it is valid. The schema is the
+/// registry's own file (`tests/interop/tools/registry-schema.sh`), checked
+/// by the Python `jsonschema` validator with format checks on.
+fn registry_schema_errors(doc: &Value) -> Vec<String> {
+    const CHECK: &str = r#"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+for error in validator.iter_errors(json.load(sys.stdin)):
+    print("/".join(map(str, error.absolute_path)) + ": " + error.message)
+"#;
+    let mut child = std::process::Command::new(tool("jsonschema").join("bin/python"))
+        .args(["-c", CHECK])
+        .arg(tool("registry-schema").join("server.schema.json"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    serde_json::to_writer(child.stdin.take().unwrap(), doc).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the schema check itself failed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
 
 fn crate_dir(spec: &str) -> tempfile::TempDir {
     let dir = scratch();
@@ -118,6 +147,31 @@ fn server_json_lists_the_cargo_and_mcpb_packages_and_the_remote() {
             "remotes": [{ "type": "streamable-http", "url": "https://weather.example.com/mcp" }]
         })
     );
+    assert_eq!(registry_schema_errors(&written), Vec::<String>::new());
+}
+
+#[test]
+fn the_registry_s_schema_refuses_what_the_registry_refuses() {
+    // The check can fail: the registry's schema finds what is wrong with a
+    // written server.json that has been spoiled on purpose.
+    let dir = crate_dir(SPEC);
+    mcpgen()
+        .arg("registry")
+        .arg(dir.path().join("server"))
+        .assert()
+        .success();
+    let mut written: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("server/server.json")).unwrap())
+            .unwrap();
+    assert_eq!(registry_schema_errors(&written), Vec::<String>::new());
+    written["name"] = json!("no-slash");
+    written["packages"][0]["transport"] = json!({ "type": "carrier-pigeon" });
+    let errors = registry_schema_errors(&written);
+    assert!(errors.iter().any(|e| e.starts_with("name: ")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.starts_with("packages/0/transport")),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -154,6 +208,7 @@ fn a_name_is_needed_without_a_github_repository() {
         serde_json::from_str(&fs::read_to_string(dir.path().join("out.json")).unwrap()).unwrap();
     assert_eq!(written["packages"].as_array().unwrap().len(), 1);
     assert!(written.get("remotes").is_none());
+    assert_eq!(registry_schema_errors(&written), Vec::<String>::new());
 }
 
 #[test]
