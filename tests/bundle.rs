@@ -13,7 +13,7 @@ use std::{
     process::Command,
 };
 
-use common::{generated_target, mcpgen, python, repo, scratch, tool};
+use common::{mcpgen, python, repo, scratch, tool};
 use predicates::str::contains;
 use serde_json::{Value, json};
 
@@ -64,7 +64,7 @@ fn bundle(spec: &Path, dir: &Path, name: &str, version: &str) -> PathBuf {
         .arg(&crate_dir)
         .args(["--profile", "dev", "--out"])
         .arg(&out)
-        .env("CARGO_TARGET_DIR", generated_target())
+        .envs(common::build_env())
         .assert()
         .success()
         .stdout(contains("Wrote"));

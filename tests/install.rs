@@ -5,7 +5,7 @@ mod common;
 
 use std::{fs, path::Path, sync::OnceLock};
 
-use common::{generated_target, mcpgen, scratch};
+use common::{mcpgen, scratch};
 use predicates::str::contains;
 use serde_json::{Value, json};
 
@@ -58,7 +58,7 @@ fn install_into(client: &str, config: &Path, extra: &[&str]) -> assert_cmd::asse
         .arg("--config")
         .arg(config)
         .args(extra)
-        .env("CARGO_TARGET_DIR", generated_target())
+        .envs(common::build_env())
         .env("HOME", crate_dir())
         .env_remove("XDG_DATA_HOME")
         .assert()
@@ -540,7 +540,7 @@ fn mcp_json_prints_the_generic_entry_and_writes_nothing() {
     let output = mcpgen()
         .args(["install", "mcp-json"])
         .arg(crate_dir().join("server"))
-        .env("CARGO_TARGET_DIR", generated_target())
+        .envs(common::build_env())
         .env("HOME", crate_dir())
         .env_remove("XDG_DATA_HOME")
         .assert()

@@ -12,7 +12,7 @@ use std::{
     collections::BTreeMap,
     fs,
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Output,
 };
 
 use common::{Server, generate, generated_target, mcpgen, scratch};
@@ -186,11 +186,8 @@ fn assert_contains(text: &str, expected: &str) {
 
 /// Runs `cargo build` in a generated crate: (success, output).
 fn try_build(dir: &Path) -> (bool, String) {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let output = common::cargo_command(dir)
         .args(["build", "--quiet"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", generated_target())
-        .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");
     (

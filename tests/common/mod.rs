@@ -84,16 +84,35 @@ pub fn scratch() -> tempfile::TempDir {
         .expect("a temp dir")
 }
 
+/// The environment of every build of a generated crate in the tests (by
+/// cargo, or by `mcpgen bundle` or `install`): the shared target dir, and
+/// the same settings everywhere, so that all builds share dependencies. The
+/// tests read no debug info and build each crate from cold, so debug info
+/// (`CARGO_PROFILE_DEV_DEBUG=0`) and incremental state (`CARGO_INCREMENTAL=0`)
+/// would only cost time and disk.
+pub fn build_env() -> [(&'static str, std::ffi::OsString); 3] {
+    [
+        ("CARGO_TARGET_DIR", generated_target().into_os_string()),
+        ("CARGO_PROFILE_DEV_DEBUG", "0".into()),
+        ("CARGO_INCREMENTAL", "0".into()),
+    ]
+}
+
+/// `cargo` for a generated crate in `dir`, in the environment of
+/// [`build_env`].
+pub fn cargo_command(dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .current_dir(dir)
+        .envs(build_env())
+        .env_remove("RUSTFLAGS");
+    command
+}
+
 /// Runs `cargo <args>` in a generated crate, with the shared target dir.
 /// Panics with cargo's output if it fails.
 pub fn cargo(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", generated_target())
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let output = cargo_command(dir).args(args).output().expect("cargo runs");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
