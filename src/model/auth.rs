@@ -23,6 +23,16 @@ pub struct Auth {
     /// Resource templates, by the text before their first variable and the
     /// text after their last.
     pub templates: Vec<Required>,
+    /// The defaults as plain text, for the README.
+    pub plain: Plain,
+}
+
+/// The defaults of the auth settings as text, lists comma-separated.
+#[derive(Debug, Serialize)]
+pub struct Plain {
+    pub issuers: String,
+    pub resource: String,
+    pub scopes: String,
 }
 
 /// The scopes that one item requires.
@@ -51,6 +61,11 @@ fn required(key: &str, suffix: &str, scopes: &[String]) -> Option<Required> {
 pub fn model(spec: &Spec) -> Option<Auth> {
     let auth = spec.auth.as_ref()?;
     Some(Auth {
+        plain: Plain {
+            issuers: auth.issuers.join(", "),
+            resource: auth.resource.clone().unwrap_or_default(),
+            scopes: auth.scopes.join(", "),
+        },
         issuers: literals(&auth.issuers),
         resource: auth.resource.as_deref().map(string_literal),
         scopes: literals(&auth.scopes),
