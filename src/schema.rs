@@ -5,8 +5,8 @@
 use schemars::JsonSchema;
 
 use crate::spec::{
-    AuthSpec, EnumSpec, PromptSpec, ResourceSpec, ResourceTemplateSpec, ServerSpec, SettingSpec, ToolSpec,
-    TypeSpec,
+    AuthSpec, EnumSpec, PromptSpec, ResourceSpec, ResourceTemplateSpec, ServerSpec, SettingSpec,
+    ToolSpec, TypeSpec,
 };
 
 /// An mcpgen spec: an MCP server's tools, resources and prompts.

@@ -131,7 +131,13 @@ impl AuthServer {
 
     /// Shifts its clock by `seconds`.
     fn skew(&self, seconds: i64) {
-        let reply = http(self.addr(), "GET", &format!("/test/skew?seconds={seconds}"), &[], b"");
+        let reply = http(
+            self.addr(),
+            "GET",
+            &format!("/test/skew?seconds={seconds}"),
+            &[],
+            b"",
+        );
         assert_eq!(reply.status, 200);
     }
 }
@@ -242,7 +248,10 @@ impl McpServer {
         assert_eq!(reply.status, 200, "{reply:?}");
         let session = reply.header("mcp-session-id").unwrap().to_owned();
         let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-        assert_eq!(self.post(Some(token), Some(&session), &initialized).status, 202);
+        assert_eq!(
+            self.post(Some(token), Some(&session), &initialized).status,
+            202
+        );
         session
     }
 
@@ -286,7 +295,13 @@ impl Reply {
 }
 
 /// One HTTP/1.1 request on its own connection; the body is read to EOF.
-fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(TIMEOUT)).unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -301,12 +316,22 @@ fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], bo
     let text = String::from_utf8_lossy(&raw);
     let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
         .collect();
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(body)
     } else {
         body.to_owned()
@@ -356,12 +381,21 @@ fn the_python_sdk_discovers_registers_authorizes_and_calls_tools() {
     // What clients discover from: the challenge, then the metadata.
     let refused = server.post(None, None, &initialize());
     assert_eq!(refused.status, 401);
-    let metadata_url = format!("http://{}/.well-known/oauth-protected-resource/mcp", server.process.addr);
+    let metadata_url = format!(
+        "http://{}/.well-known/oauth-protected-resource/mcp",
+        server.process.addr
+    );
     assert_eq!(
         refused.header("www-authenticate"),
-        Some(format!(r#"Bearer resource_metadata="{metadata_url}", scope="notes:read notes:write""#).as_str())
+        Some(
+            format!(r#"Bearer resource_metadata="{metadata_url}", scope="notes:read notes:write""#)
+                .as_str()
+        )
     );
-    for path in ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"] {
+    for path in [
+        "/.well-known/oauth-protected-resource/mcp",
+        "/.well-known/oauth-protected-resource",
+    ] {
         let reply = http(server.process.addr, "GET", path, &[], b"");
         assert_eq!(reply.status, 200, "{path}");
         let metadata: Value = serde_json::from_str(&reply.body).unwrap();
@@ -378,7 +412,10 @@ fn the_python_sdk_discovers_registers_authorizes_and_calls_tools() {
 
     let done = python_clients(&url, 1);
     let tools = done["tools"].as_array().unwrap();
-    assert!(tools.contains(&json!("add_note")) && tools.contains(&json!("list_notes")), "{done}");
+    assert!(
+        tools.contains(&json!("add_note")) && tools.contains(&json!("list_notes")),
+        "{done}"
+    );
     assert_eq!(done["results"].as_array().unwrap().len(), 1, "{done}");
     let log = server.log();
     assert!(!log.contains("eyJ"), "a token reached the log:\n{log}");
@@ -397,7 +434,10 @@ fn tokens_for_another_audience_issuer_or_time_and_forged_ones_get_401() {
     let expired = auth.token(&url, "notes:read");
     auth.skew(0);
     let refused = [
-        ("another audience", auth.token("http://127.0.0.1:1/mcp", "notes:read")),
+        (
+            "another audience",
+            auth.token("http://127.0.0.1:1/mcp", "notes:read"),
+        ),
         ("another issuer", other.token(&url, "notes:read")),
         ("expired", expired),
         ("alg none", auth.forge(&good, "none")),
@@ -409,7 +449,8 @@ fn tokens_for_another_audience_issuer_or_time_and_forged_ones_get_401() {
         assert_eq!(reply.status, 401, "{what}: {reply:?}");
         let challenge = reply.header("www-authenticate").unwrap();
         assert!(
-            challenge.starts_with("Bearer resource_metadata=") && challenge.contains(r#"error="invalid_token""#),
+            challenge.starts_with("Bearer resource_metadata=")
+                && challenge.contains(r#"error="invalid_token""#),
             "{what}: {challenge}"
         );
     }
@@ -417,7 +458,10 @@ fn tokens_for_another_audience_issuer_or_time_and_forged_ones_get_401() {
     assert_eq!(server.post(Some(&good), None, &initialize()).status, 200);
     assert_eq!(auth.jwks_fetches(), 1);
     let log = server.log();
-    assert!(!log.contains(&good[..40]), "a token reached the log:\n{log}");
+    assert!(
+        !log.contains(&good[..40]),
+        "a token reached the log:\n{log}"
+    );
 }
 
 #[test]
@@ -432,23 +476,50 @@ fn a_call_that_needs_a_scope_the_token_lacks_gets_403_insufficient_scope() {
     let reply = server.post(Some(&read), Some(&session), &add);
     assert_eq!(reply.status, 403, "{reply:?}");
     let challenge = reply.header("www-authenticate").unwrap();
-    assert!(challenge.starts_with(r#"Bearer error="insufficient_scope", scope="notes:read notes:write""#), "{challenge}");
+    assert!(
+        challenge
+            .starts_with(r#"Bearer error="insufficient_scope", scope="notes:read notes:write""#),
+        "{challenge}"
+    );
     assert!(challenge.contains("resource_metadata="), "{challenge}");
     // What the token reaches still works, and every tool is listed.
-    let listed = server.post(Some(&read), Some(&session), &json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}));
+    let listed = server.post(
+        Some(&read),
+        Some(&session),
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}),
+    );
     assert_eq!(listed.status, 200);
     assert!(listed.body.contains("add_note"), "{}", listed.body);
-    assert_eq!(server.post(Some(&read), Some(&session), &call(4, "list_notes", json!({}))).status, 200);
+    assert_eq!(
+        server
+            .post(
+                Some(&read),
+                Some(&session),
+                &call(4, "list_notes", json!({}))
+            )
+            .status,
+        200
+    );
     let template = json!({"jsonrpc": "2.0", "id": 5, "method": "resources/read", "params": {"uri": "notes://n"}});
     let write = auth.token(&url, "notes:write");
-    assert_eq!(server.post(Some(&write), Some(&session), &template).status, 403);
+    assert_eq!(
+        server.post(Some(&write), Some(&session), &template).status,
+        403
+    );
 
     // With the scope, the same call goes through.
     let both = auth.token(&url, "notes:read notes:write");
     let reply = server.post(Some(&both), Some(&session), &add);
     assert_eq!(reply.status, 200, "{reply:?}");
-    assert!(reply.body.contains(r#""isError":false"#) || !reply.body.contains("isError\":true"), "{}", reply.body);
-    assert_eq!(server.post(Some(&both), Some(&session), &template).status, 200);
+    assert!(
+        reply.body.contains(r#""isError":false"#) || !reply.body.contains("isError\":true"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        server.post(Some(&both), Some(&session), &template).status,
+        200
+    );
 }
 
 #[test]
@@ -465,7 +536,12 @@ fn a_rotated_key_is_picked_up_without_a_restart_and_unknown_keys_cause_no_fetch_
     let new = auth.token(&url, "notes:read");
     let (old_kid, new_kid) = (kid(&old), kid(&new));
     assert_ne!(old_kid, new_kid, "the provider signs with the new key");
-    assert_eq!(server.post(Some(&new), None, &initialize()).status, 200, "{}", server.log());
+    assert_eq!(
+        server.post(Some(&new), None, &initialize()).status,
+        200,
+        "{}",
+        server.log()
+    );
     assert_eq!(server.post(Some(&old), None, &initialize()).status, 200);
     assert_eq!(auth.jwks_fetches(), 1);
 
@@ -509,19 +585,132 @@ fn auth_mistakes_are_reported() {
     let spec = auth_spec(dir.path());
     let text = std::fs::read_to_string(&spec).unwrap();
     let cases = [
-        ("scopes: [notes:write]", "scopes: [notes:wrte]", "the scope `notes:wrte` is not in `auth.scopes`"),
-        ("auth:\n", "auth:\n  issuers: [http://login.example.com]\n", "must start with `https://`"),
-        ("auth:\n", "auth:\n  resource: https://a.example/mcp#x\n", "must not have a fragment"),
-        ("notes:read, notes:write]", "notes:read, notes:write, \"a b\"]", "is not a valid OAuth scope"),
-        ("version: 0.1.0\n", "version: 0.1.0\n  http: false\n", "`server.http` is false"),
-        ("\nauth:\n  scopes: [notes:read, notes:write]\n", "\n", "`scopes` needs an `auth` section"),
+        (
+            "scopes: [notes:write]",
+            "scopes: [notes:wrte]",
+            "the scope `notes:wrte` is not in `auth.scopes`",
+        ),
+        (
+            "auth:\n",
+            "auth:\n  issuers: [http://login.example.com]\n",
+            "must start with `https://`",
+        ),
+        (
+            "auth:\n",
+            "auth:\n  resource: https://a.example/mcp#x\n",
+            "must not have a fragment",
+        ),
+        (
+            "notes:read, notes:write]",
+            "notes:read, notes:write, \"a b\"]",
+            "is not a valid OAuth scope",
+        ),
+        (
+            "version: 0.1.0\n",
+            "version: 0.1.0\n  http: false\n",
+            "`server.http` is false",
+        ),
+        (
+            "\nauth:\n  scopes: [notes:read, notes:write]\n",
+            "\n",
+            "`scopes` needs an `auth` section",
+        ),
     ];
     for (from, to, message) in cases {
         let bad = dir.path().join("bad.yaml");
         std::fs::write(&bad, text.replacen(from, to, 1)).unwrap();
         let output = mcpgen().arg("check").arg(&bad).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(!output.status.success() && stderr.contains(message), "{to}: {stderr}");
+        assert!(
+            !output.status.success() && stderr.contains(message),
+            "{to}: {stderr}"
+        );
     }
     mcpgen().arg("check").arg(&spec).assert().success();
+}
+
+#[test]
+fn an_issuer_allows_a_public_address_and_excludes_the_static_token() {
+    let binary = &server_crate().1;
+    let db = scratch();
+    let run = |args: &[&str], token: Option<&str>| {
+        let mut command = Command::new(binary);
+        command
+            .args(args)
+            .env("NOTES_DB", db.path().join("notes.db"))
+            .env_remove("NOTES_SERVER_HTTP_TOKEN");
+        if let Some(token) = token {
+            command.env("NOTES_SERVER_HTTP_TOKEN", token);
+        }
+        command
+    };
+    let refused = |args: &[&str], token, message: &str| {
+        let output = run(args, token).stdin(Stdio::null()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !output.status.success() && stderr.contains(message),
+            "{args:?}: {stderr}"
+        );
+    };
+    let issuer = ["--auth-issuer", "https://login.example.com"];
+    refused(
+        &["--http", "127.0.0.1:0", issuer[0], issuer[1]],
+        Some("secret"),
+        "choose one",
+    );
+    refused(
+        &["--http", "0.0.0.0:0", issuer[0], issuer[1]],
+        None,
+        "--auth-resource",
+    );
+    refused(
+        &[
+            "--http",
+            "127.0.0.1:0",
+            "--auth-issuer",
+            "http://login.example.com",
+        ],
+        None,
+        "https://",
+    );
+    refused(
+        &["--http", "0.0.0.0:0"],
+        None,
+        "or an OAuth issuer with --auth-issuer",
+    );
+
+    // With an issuer and a public URL, a non-loopback address is served,
+    // and the metadata names that URL.
+    let mut server = serve_http(&mut run(
+        &[
+            "--http",
+            "0.0.0.0:0",
+            issuer[0],
+            issuer[1],
+            "--auth-resource",
+            "https://mcp.example.com/mcp",
+        ],
+        None,
+    ));
+    let addr = SocketAddr::from(([127, 0, 0, 1], server.addr.port()));
+    let reply = http(
+        addr,
+        "GET",
+        "/.well-known/oauth-protected-resource/mcp",
+        &[],
+        b"",
+    );
+    let metadata: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(metadata["resource"], "https://mcp.example.com/mcp");
+    assert_eq!(
+        metadata["authorization_servers"],
+        json!(["https://login.example.com"])
+    );
+    let refused = http(addr, "POST", "/mcp", &[], b"{}");
+    assert_eq!(refused.status, 401);
+    assert!(refused.header("www-authenticate").unwrap().contains(
+        r#"resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp""#
+    ));
+    let _ = server.child.kill();
+    let _ = server.child.wait();
 }

@@ -40,7 +40,10 @@ pub(super) fn url_problem(url: &str, query_allowed: bool) -> Option<&'static str
     if !query_allowed && url.contains('?') {
         return Some("it must not have a query (`?...`)");
     }
-    if url.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'"') {
+    if url
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'"')
+    {
         return Some("it must not contain spaces, quotes or control characters");
     }
     None
@@ -110,15 +113,24 @@ impl Validator {
             .iter()
             .enumerate()
             .map(|(i, item)| (Path::root().key("tools").index(i), &item.scopes))
-            .chain(spec.resources.iter().enumerate().map(|(i, item)| {
-                (Path::root().key("resources").index(i), &item.scopes)
-            }))
+            .chain(
+                spec.resources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (Path::root().key("resources").index(i), &item.scopes)),
+            )
             .chain(spec.resource_templates.iter().enumerate().map(|(i, item)| {
-                (Path::root().key("resource_templates").index(i), &item.scopes)
+                (
+                    Path::root().key("resource_templates").index(i),
+                    &item.scopes,
+                )
             }))
-            .chain(spec.prompts.iter().enumerate().map(|(i, item)| {
-                (Path::root().key("prompts").index(i), &item.scopes)
-            }));
+            .chain(
+                spec.prompts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (Path::root().key("prompts").index(i), &item.scopes)),
+            );
         for (path, scopes) in items {
             if spec.auth.is_none() {
                 if !scopes.is_empty() {
