@@ -678,6 +678,18 @@ fn an_issuer_allows_a_public_address_and_excludes_the_static_token() {
         None,
         "or an OAuth issuer with --auth-issuer",
     );
+    refused(
+        &[
+            "--http",
+            "127.0.0.1:0",
+            issuer[0],
+            issuer[1],
+            "--auth-scopes",
+            "a\"b",
+        ],
+        None,
+        "is not an OAuth scope",
+    );
 
     // With an issuer and a public URL, a non-loopback address is served,
     // and the metadata names that URL.
