@@ -5,8 +5,8 @@
 use schemars::JsonSchema;
 
 use crate::spec::{
-    EnumSpec, PromptSpec, ResourceSpec, ResourceTemplateSpec, ServerSpec, SettingSpec, ToolSpec,
-    TypeSpec,
+    AuthSpec, EnumSpec, PromptSpec, ResourceSpec, ResourceTemplateSpec, ServerSpec, SettingSpec,
+    ToolSpec, TypeSpec,
 };
 
 /// An mcpgen spec: an MCP server's tools, resources and prompts.
@@ -35,6 +35,9 @@ struct Document {
     resources: Option<Vec<ResourceSpec>>,
     resource_templates: Option<Vec<ResourceTemplateSpec>>,
     prompts: Option<Vec<PromptSpec>>,
+    /// OAuth 2.1 protection of the HTTP transport: the authorization
+    /// servers whose tokens are accepted, and the scopes they grant.
+    auth: Option<AuthSpec>,
 }
 
 /// The schema as pretty-printed JSON, ending with a newline.

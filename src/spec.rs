@@ -31,6 +31,8 @@ pub struct Spec {
     pub resources: Vec<ResourceSpec>,
     pub resource_templates: Vec<ResourceTemplateSpec>,
     pub prompts: Vec<PromptSpec>,
+    /// OAuth 2.1 protection of the HTTP transport.
+    pub auth: Option<AuthSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -110,6 +112,9 @@ pub struct SettingSpec {
 #[serde(deny_unknown_fields)]
 pub struct ToolSpec {
     pub name: String,
+    /// OAuth scopes a caller's token must all carry to use this (see `auth`).
+    #[serde(default)]
+    pub scopes: Vec<String>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -266,6 +271,9 @@ pub struct ItemsSpec {
 pub struct ResourceSpec {
     pub uri: String,
     pub name: String,
+    /// OAuth scopes a caller's token must all carry to use this (see `auth`).
+    #[serde(default)]
+    pub scopes: Vec<String>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -288,6 +296,9 @@ pub struct ResourceSpec {
 pub struct ResourceTemplateSpec {
     pub uri_template: String,
     pub name: String,
+    /// OAuth scopes a caller's token must all carry to use this (see `auth`).
+    #[serde(default)]
+    pub scopes: Vec<String>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -306,6 +317,9 @@ pub struct ResourceTemplateSpec {
 #[serde(deny_unknown_fields)]
 pub struct PromptSpec {
     pub name: String,
+    /// OAuth scopes a caller's token must all carry to use this (see `auth`).
+    #[serde(default)]
+    pub scopes: Vec<String>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -345,6 +359,26 @@ pub struct MessageSpec {
     #[serde(default = "user")]
     pub role: String,
     pub text: String,
+}
+
+/// The `auth` section: the HTTP server is an OAuth 2.1 resource server
+/// that accepts JWT access tokens from the named authorization servers.
+/// Each value is a default that a flag or env var overrides at deploy time.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSpec {
+    /// The authorization servers' issuer URLs, e.g.
+    /// `https://login.example.com/realms/main`, whose tokens are accepted.
+    #[serde(default)]
+    pub issuers: Vec<String>,
+    /// The server's canonical URL, which tokens must name as their audience
+    /// (RFC 8707), e.g. `https://notes.example.com/mcp`.
+    #[serde(default)]
+    pub resource: Option<String>,
+    /// The scopes the server knows, listed in its metadata; tools,
+    /// resources and prompts require some of them with `scopes`.
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 fn yes() -> bool {

@@ -1,6 +1,7 @@
 //! Stage 2: check the rules a well-typed spec must also follow, reporting
 //! every violation at once, each with its path and a way to fix it.
 
+mod auth;
 mod reserved;
 mod text;
 
@@ -75,6 +76,7 @@ pub fn validate(spec: &Spec) -> Validated {
     v.resources(spec);
     let templates = v.templates(spec);
     let prompts = v.prompts(spec);
+    v.auth(spec);
     v.type_names(spec);
     v.handler_methods(spec);
     v.lints(spec);

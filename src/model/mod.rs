@@ -2,6 +2,7 @@
 //! identifiers and types, escaped literals, doc comments, URI template parts
 //! and capabilities. Templates only lay this out; they make no decisions.
 
+pub mod auth;
 pub mod ident;
 pub mod rust;
 pub mod samples;
@@ -113,6 +114,8 @@ pub struct Model {
     /// Path settings that generated tests point into a temporary directory:
     /// (flag, file name), as literals.
     pub test_paths: Vec<(String, String)>,
+    /// The `auth` section: the HTTP server is an OAuth resource server.
+    pub auth: Option<auth::Auth>,
 }
 
 /// Which check helpers generated code calls.
@@ -461,6 +464,7 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
         http_default_addr: HTTP_DEFAULT_ADDR,
         http_path: HTTP_PATH,
         schema_refs: spec.server.schema_refs,
+        auth: auth::model(spec),
         env_prefix: env_prefix(&crate_name),
         test_paths: valid
             .settings
