@@ -24,6 +24,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "resources",
     "resource_templates",
     "prompts",
+    "upstream",
 ];
 
 /// Top-level keys that start with this are the user's, and ignored: a
@@ -166,6 +167,7 @@ pub fn parse(source: &str) -> Parsed {
     let resources = list(&top, "resources", &mut errors);
     let resource_templates = list(&top, "resource_templates", &mut errors);
     let prompts = list(&top, "prompts", &mut errors);
+    let upstream = optional(&top, "upstream", &mut errors);
 
     let spec = server.map(|server| Spec {
         server,
@@ -178,6 +180,7 @@ pub fn parse(source: &str) -> Parsed {
         resources,
         resource_templates,
         prompts,
+        upstream,
     });
     if version.is_none() {
         return failed(errors);

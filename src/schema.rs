@@ -35,6 +35,8 @@ struct Document {
     resources: Option<Vec<ResourceSpec>>,
     resource_templates: Option<Vec<ResourceTemplateSpec>>,
     prompts: Option<Vec<PromptSpec>>,
+    /// The HTTP API that tools with an `http` binding call.
+    upstream: Option<crate::spec::UpstreamSpec>,
 }
 
 /// The schema as pretty-printed JSON, ending with a newline.
