@@ -499,7 +499,11 @@ impl Validator {
             if param.schema.is_some() && ty != ParamType::Json {
                 self.error(
                     path.key("schema"),
-                    format!("`schema` is only for `type: json`, and `{}` is a `{}`", param.name, ty.name()),
+                    format!(
+                        "`schema` is only for `type: json`, and `{}` is a `{}`",
+                        param.name,
+                        ty.name()
+                    ),
                     "remove `schema`, or make the type `json`",
                 );
             }

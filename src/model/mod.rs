@@ -429,7 +429,9 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
             .any(|t| t.output.is_some() && t.bound.is_none()),
         uses_serialize: !builder.enums.is_empty()
             || !valid.types.is_empty()
-            || tools.iter().any(|t| t.bound.is_some() && t.params_struct.is_some()),
+            || tools
+                .iter()
+                .any(|t| t.bound.is_some() && t.params_struct.is_some()),
         upstream: upstream::build(spec),
         handler_imports: handler_imports(&methods, &builder.enums, &structs),
         has_integer_vars: templates.iter().flat_map(|t| &t.vars).any(|v| v.integer),

@@ -116,38 +116,34 @@ pub fn build(spec: &Spec) -> Option<Upstream> {
 fn binding(tool: &ToolSpec, name: String) -> Option<Binding> {
     let http = tool.http.as_ref()?;
     let vars = path_vars(&http.path).unwrap_or_default();
-    let params = tool
-        .params
-        .iter()
-        .map(|param| {
-            let place = http.params.get(&param.name);
-            let location = match place {
-                Some(place) => place.location.clone(),
-                None if vars.contains(&param.name.as_str()) => "path".to_owned(),
-                None => "query".to_owned(),
-            };
-            let style = place
-                .and_then(|p| p.style.clone())
-                .unwrap_or_else(|| match location.as_str() {
-                    "query" | "cookie" => "form".to_owned(),
-                    _ => "simple".to_owned(),
+    let params =
+        tool.params
+            .iter()
+            .map(|param| {
+                let place = http.params.get(&param.name);
+                let location = match place {
+                    Some(place) => place.location.clone(),
+                    None if vars.contains(&param.name.as_str()) => "path".to_owned(),
+                    None => "query".to_owned(),
+                };
+                let style = place.and_then(|p| p.style.clone()).unwrap_or_else(|| {
+                    match location.as_str() {
+                        "query" | "cookie" => "form".to_owned(),
+                        _ => "simple".to_owned(),
+                    }
                 });
-            let explode = place
-                .and_then(|p| p.explode)
-                .unwrap_or(style == "form");
-            Place {
-                arg_lit: string_literal(&param.name),
-                name_lit: string_literal(
-                    place
-                        .and_then(|p| p.name.as_deref())
-                        .unwrap_or(&param.name),
-                ),
-                location_lit: string_literal(&location),
-                style_lit: string_literal(&style),
-                explode,
-            }
-        })
-        .collect();
+                let explode = place.and_then(|p| p.explode).unwrap_or(style == "form");
+                Place {
+                    arg_lit: string_literal(&param.name),
+                    name_lit: string_literal(
+                        place.and_then(|p| p.name.as_deref()).unwrap_or(&param.name),
+                    ),
+                    location_lit: string_literal(&location),
+                    style_lit: string_literal(&style),
+                    explode,
+                }
+            })
+            .collect();
     Some(Binding {
         name,
         tool_lit: string_literal(&tool.name),

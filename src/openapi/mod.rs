@@ -122,7 +122,9 @@ struct Operation<'a> {
 }
 
 fn text(value: Option<&Value>) -> Option<&str> {
-    value.and_then(Value::as_str).filter(|s| !s.trim().is_empty())
+    value
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
 }
 
 fn yaml_str(text: &str) -> Yaml {
@@ -156,7 +158,13 @@ fn describe(summary: Option<&str>, description: Option<&str>) -> Option<String> 
     };
     const MAX: usize = 1000;
     if text.chars().count() > MAX {
-        text = text.chars().take(MAX - 1).collect::<String>().trim_end().to_owned() + "…";
+        text = text
+            .chars()
+            .take(MAX - 1)
+            .collect::<String>()
+            .trim_end()
+            .to_owned()
+            + "…";
     }
     Some(text)
 }
@@ -181,12 +189,19 @@ pub fn tool_name(operation_id: Option<&str>, method: &str, path: &str) -> String
         }
     }
     let name = name.trim_end_matches('_').to_owned();
-    let name = if name.is_empty() { "operation".to_owned() } else { name };
+    let name = if name.is_empty() {
+        "operation".to_owned()
+    } else {
+        name
+    };
     if name.len() <= MAX_NAME {
         return name;
     }
     let hash = short_hash(&raw);
-    format!("{}_{hash}", name[..MAX_NAME - hash.len() - 1].trim_end_matches('_'))
+    format!(
+        "{}_{hash}",
+        name[..MAX_NAME - hash.len() - 1].trim_end_matches('_')
+    )
 }
 
 /// Eight hex digits of a stable hash (FNV-1a).
@@ -227,7 +242,9 @@ fn is_semver(version: &str) -> bool {
         && numbers
             .iter()
             .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-        && version.chars().all(|c| c.is_ascii_alphanumeric() || "-+.".contains(c))
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-+.".contains(c))
 }
 
 impl<'a> Importer<'a> {
@@ -343,7 +360,10 @@ impl<'a> Importer<'a> {
                 mapping(vec![
                     ("name", yaml_str(&name)),
                     ("version", yaml_str(version)),
-                    ("description", description.map_or(Yaml::Null, |d| yaml_str(&d))),
+                    (
+                        "description",
+                        description.map_or(Yaml::Null, |d| yaml_str(&d)),
+                    ),
                 ]),
             ),
             ("upstream", mapping(upstream)),
@@ -407,10 +427,20 @@ impl<'a> Importer<'a> {
         {
             self.warn(
                 Path::root().key("servers").index(0).key("url"),
-                format!("the server URL `{}` is not absolute; the base URL is http://127.0.0.1{}", url.escape_debug(), if url.starts_with('/') { "" } else { "" }),
+                format!(
+                    "the server URL `{}` is not absolute; the base URL is http://127.0.0.1{}",
+                    url.escape_debug(),
+                    if url.starts_with('/') { "" } else { "" }
+                ),
                 "pass --base-url, or set the base URL's env var when running the server",
             );
-            let path = if url.starts_with('/') && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '{') { url } else { String::new() };
+            let path = if url.starts_with('/')
+                && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '{')
+            {
+                url
+            } else {
+                String::new()
+            };
             return format!("http://127.0.0.1{path}");
         }
         url
@@ -436,13 +466,20 @@ impl<'a> Importer<'a> {
             let scheme = match schema::resolve(self.document, scheme) {
                 Ok(scheme) => scheme,
                 Err(message) => {
-                    self.error(at, message, "point the `$ref` at a security scheme of this document");
+                    self.error(
+                        at,
+                        message,
+                        "point the `$ref` at a security scheme of this document",
+                    );
                     continue;
                 }
             };
             let env = format!("{prefix}_{}", ident::screaming(name));
             let env = env.trim_end_matches('_').to_owned();
-            let kind = scheme.get("type").and_then(Value::as_str).unwrap_or_default();
+            let kind = scheme
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let http_scheme = scheme
                 .get("scheme")
                 .and_then(Value::as_str)
@@ -462,11 +499,18 @@ impl<'a> Importer<'a> {
                 ]),
                 ("apiKey", _) => {
                     let location = scheme.get("in").and_then(Value::as_str).unwrap_or_default();
-                    let param = scheme.get("name").and_then(Value::as_str).unwrap_or_default();
+                    let param = scheme
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
                     if !matches!(location, "header" | "query" | "cookie")
                         || !crate::validate::upstream::is_token(param)
                     {
-                        self.warn(at, format!("the API key scheme `{name}` has no usable `in` and `name`"), "its operations are imported without credentials");
+                        self.warn(
+                            at,
+                            format!("the API key scheme `{name}` has no usable `in` and `name`"),
+                            "its operations are imported without credentials",
+                        );
                         continue;
                     }
                     mapping(vec![
@@ -478,9 +522,7 @@ impl<'a> Importer<'a> {
                     ])
                 }
                 ("oauth2", _) => {
-                    let flow = scheme
-                        .get("flows")
-                        .and_then(|f| f.get("clientCredentials"));
+                    let flow = scheme.get("flows").and_then(|f| f.get("clientCredentials"));
                     let token_url = flow
                         .and_then(|f| f.get("tokenUrl"))
                         .and_then(Value::as_str)
@@ -500,7 +542,14 @@ impl<'a> Importer<'a> {
                         ("env", yaml_str(&format!("{env}_CLIENT_ID"))),
                         ("secret_env", yaml_str(&format!("{env}_CLIENT_SECRET"))),
                         ("token_url", yaml_str(token_url)),
-                        ("scopes", if scopes.is_empty() { Yaml::Null } else { Yaml::Sequence(scopes) }),
+                        (
+                            "scopes",
+                            if scopes.is_empty() {
+                                Yaml::Null
+                            } else {
+                                Yaml::Sequence(scopes)
+                            },
+                        ),
                     ])
                 }
                 _ => {
@@ -522,7 +571,11 @@ impl<'a> Importer<'a> {
         let mut found = Vec::new();
         let Some(paths) = root.get("paths").and_then(Value::as_object) else {
             if root.get("paths").is_some() {
-                self.error(Path::root().key("paths"), "`paths` must be a mapping", "map each path to its operations");
+                self.error(
+                    Path::root().key("paths"),
+                    "`paths` must be a mapping",
+                    "map each path to its operations",
+                );
             }
             return found;
         };
@@ -532,7 +585,11 @@ impl<'a> Importer<'a> {
             let item = match schema::resolve(self.document, item) {
                 Ok(item) => item,
                 Err(message) => {
-                    self.error(at, message, "point the `$ref` at a path item of this document");
+                    self.error(
+                        at,
+                        message,
+                        "point the `$ref` at a path item of this document",
+                    );
                     continue;
                 }
             };
@@ -545,10 +602,16 @@ impl<'a> Importer<'a> {
             for &method in METHODS {
                 let Some(op) = item.get(method) else { continue };
                 let Some(op) = op.as_object() else {
-                    self.error(at.key(method), "an operation must be a mapping", "give its `responses` and parameters");
+                    self.error(
+                        at.key(method),
+                        "an operation must be a mapping",
+                        "give its `responses` and parameters",
+                    );
                     continue;
                 };
-                if !o.methods.is_empty() && !o.methods.iter().any(|m| m.eq_ignore_ascii_case(method)) {
+                if !o.methods.is_empty()
+                    && !o.methods.iter().any(|m| m.eq_ignore_ascii_case(method))
+                {
                     continue;
                 }
                 let tags: Vec<&str> = op
@@ -563,7 +626,9 @@ impl<'a> Importer<'a> {
                     continue;
                 }
                 let id = op.get("operationId").and_then(Value::as_str);
-                if !o.operations.is_empty() && !id.is_some_and(|id| o.operations.iter().any(|w| w == id)) {
+                if !o.operations.is_empty()
+                    && !id.is_some_and(|id| o.operations.iter().any(|w| w == id))
+                {
                     continue;
                 }
                 if id.is_some_and(|id| o.exclude_operations.iter().any(|w| w == id)) {
@@ -622,7 +687,11 @@ impl<'a> Importer<'a> {
         ] {
             let Some(list) = list else { continue };
             let Some(list) = list.as_array() else {
-                self.error(list_at, "`parameters` must be a list", "list the operation's parameters");
+                self.error(
+                    list_at,
+                    "`parameters` must be a list",
+                    "list the operation's parameters",
+                );
                 return None;
             };
             for (i, param) in list.iter().enumerate() {
@@ -630,7 +699,11 @@ impl<'a> Importer<'a> {
                 let param = match schema::resolve(self.document, param) {
                     Ok(param) => param.clone(),
                     Err(message) => {
-                        self.error(param_at, message, "point the `$ref` at a parameter of this document");
+                        self.error(
+                            param_at,
+                            message,
+                            "point the `$ref` at a parameter of this document",
+                        );
                         return None;
                     }
                 };
@@ -644,7 +717,11 @@ impl<'a> Importer<'a> {
         let mut taken: HashSet<String> = HashSet::new();
         let mut take = |wire: &str, location: &str| -> String {
             let base = ident::snake(wire).trim_start_matches("r#").to_owned();
-            let base = if base == "unnamed" { "param".to_owned() } else { base };
+            let base = if base == "unnamed" {
+                "param".to_owned()
+            } else {
+                base
+            };
             let mut name = base.clone();
             if taken.contains(&name) {
                 name = format!("{base}_{location}");
@@ -666,25 +743,40 @@ impl<'a> Importer<'a> {
                     self.error(param_at.clone(), "a parameter has no `name`", "name it");
                     return None;
                 };
-                if location == "header" && IGNORED_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) {
+                if location == "header"
+                    && IGNORED_HEADERS.contains(&wire.to_ascii_lowercase().as_str())
+                {
                     continue;
                 }
-                if matches!(location, "header" | "cookie") && !crate::validate::upstream::is_token(wire) {
-                    self.warn(param_at.clone(), format!("the {location} `{}` has a name HTTP cannot carry", wire.escape_debug()), "the operation is skipped");
+                if matches!(location, "header" | "cookie")
+                    && !crate::validate::upstream::is_token(wire)
+                {
+                    self.warn(
+                        param_at.clone(),
+                        format!(
+                            "the {location} `{}` has a name HTTP cannot carry",
+                            wire.escape_debug()
+                        ),
+                        "the operation is skipped",
+                    );
                     return None;
                 }
                 let required = location == "path"
                     || param.get("required").and_then(Value::as_bool) == Some(true);
                 let description = text(param.get("description"));
-                let schema = param.get("schema").cloned().or_else(|| {
-                    // `content` instead of `schema`: its one media type's.
-                    param
-                        .get("content")
-                        .and_then(Value::as_object)
-                        .and_then(|c| c.values().next())
-                        .and_then(|m| m.get("schema"))
-                        .cloned()
-                }).unwrap_or(Value::Bool(true));
+                let schema = param
+                    .get("schema")
+                    .cloned()
+                    .or_else(|| {
+                        // `content` instead of `schema`: its one media type's.
+                        param
+                            .get("content")
+                            .and_then(Value::as_object)
+                            .and_then(|c| c.values().next())
+                            .and_then(|m| m.get("schema"))
+                            .cloned()
+                    })
+                    .unwrap_or(Value::Bool(true));
                 let hint = ident::pascal_join(&[&owner, wire]);
                 let Some(mapped) = mapper.map(&schema, &hint, &param_at.key("schema")) else {
                     return None;
@@ -695,13 +787,23 @@ impl<'a> Importer<'a> {
                     place.push(("name", yaml_str(wire)));
                 }
                 if let Some(style) = param.get("style").and_then(Value::as_str) {
-                    let default = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
+                    let default = if matches!(location, "query" | "cookie") {
+                        "form"
+                    } else {
+                        "simple"
+                    };
                     if style != default {
                         place.push(("style", yaml_str(style)));
                     }
                 }
                 if let Some(explode) = param.get("explode").and_then(Value::as_bool) {
-                    let style = param.get("style").and_then(Value::as_str).unwrap_or(if matches!(location, "query" | "cookie") { "form" } else { "simple" });
+                    let style = param.get("style").and_then(Value::as_str).unwrap_or(
+                        if matches!(location, "query" | "cookie") {
+                            "form"
+                        } else {
+                            "simple"
+                        },
+                    );
                     if explode != (style == "form") {
                         place.push(("explode", Yaml::Bool(explode)));
                     }
@@ -712,7 +814,11 @@ impl<'a> Importer<'a> {
                 if !implicit {
                     places.insert(yaml_str(&name), mapping(place));
                 }
-                params.push(mapped.param(&name, description, required && location != "cookie" || location == "path"));
+                params.push(mapped.param(
+                    &name,
+                    description,
+                    required && location != "cookie" || location == "path",
+                ));
             }
         }
 
@@ -723,19 +829,26 @@ impl<'a> Importer<'a> {
             let body = match schema::resolve(self.document, body) {
                 Ok(body) => body,
                 Err(message) => {
-                    self.error(body_at, message, "point the `$ref` at a request body of this document");
+                    self.error(
+                        body_at,
+                        message,
+                        "point the `$ref` at a request body of this document",
+                    );
                     return None;
                 }
             };
             let required = body.get("required").and_then(Value::as_bool) == Some(true);
             let content = body.get("content").and_then(Value::as_object);
             let json = content.and_then(|c| {
-                c.iter()
-                    .find(|(mime, _)| is_json(mime))
-                    .or_else(|| c.iter().find(|(mime, _)| mime.starts_with("application/x-www-form-urlencoded")))
+                c.iter().find(|(mime, _)| is_json(mime)).or_else(|| {
+                    c.iter()
+                        .find(|(mime, _)| mime.starts_with("application/x-www-form-urlencoded"))
+                })
             });
             let Some((mime, media)) = json else {
-                let kinds: Vec<&str> = content.map(|c| c.keys().map(String::as_str).collect()).unwrap_or_default();
+                let kinds: Vec<&str> = content
+                    .map(|c| c.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
                 self.warn(
                     body_at,
                     format!("the operation `{name}` takes a body mcpgen cannot send ({}); it is skipped", kinds.join(", ")),
@@ -752,7 +865,16 @@ impl<'a> Importer<'a> {
                 Some((properties, required_names)) if !properties.is_empty() => {
                     for (property, property_schema) in properties {
                         let hint = ident::pascal_join(&[&owner, &property]);
-                        let Some(mapped) = mapper.map(&property_schema, &hint, &body_at.key("content").key(mime.as_str()).key("schema").key("properties").key(property.as_str())) else {
+                        let Some(mapped) = mapper.map(
+                            &property_schema,
+                            &hint,
+                            &body_at
+                                .key("content")
+                                .key(mime.as_str())
+                                .key("schema")
+                                .key("properties")
+                                .key(property.as_str()),
+                        ) else {
                             return None;
                         };
                         let name = take(&property, "body");
@@ -762,17 +884,30 @@ impl<'a> Importer<'a> {
                         }
                         places.insert(yaml_str(&name), mapping(place));
                         let property_required = required && required_names.contains(&property);
-                        let property_description = text(property_schema.get("description")).map(str::to_owned);
-                        params.push(mapped.param(&name, property_description.as_deref(), property_required));
+                        let property_description =
+                            text(property_schema.get("description")).map(str::to_owned);
+                        params.push(mapped.param(
+                            &name,
+                            property_description.as_deref(),
+                            property_required,
+                        ));
                     }
                 }
                 _ => {
-                    let Some(mapped) = mapper.map(&schema, &hint, &body_at.key("content").key(mime.as_str()).key("schema")) else {
+                    let Some(mapped) = mapper.map(
+                        &schema,
+                        &hint,
+                        &body_at.key("content").key(mime.as_str()).key("schema"),
+                    ) else {
                         return None;
                     };
                     let name = take("body", "body");
                     places.insert(yaml_str(&name), mapping(vec![("in", yaml_str("body_all"))]));
-                    params.push(mapped.param(&name, description.or(Some("The request body.")), required));
+                    params.push(mapped.param(
+                        &name,
+                        description.or(Some("The request body.")),
+                        required,
+                    ));
                 }
             }
         }
@@ -782,7 +917,8 @@ impl<'a> Importer<'a> {
             .get("responses")
             .and_then(Value::as_object)
             .and_then(|responses| {
-                let mut codes: Vec<&String> = responses.keys().filter(|c| c.starts_with('2')).collect();
+                let mut codes: Vec<&String> =
+                    responses.keys().filter(|c| c.starts_with('2')).collect();
                 codes.sort();
                 codes.first().and_then(|c| responses.get(*c))
             })
@@ -865,8 +1001,9 @@ pub fn run(
 ) -> Result<(), crate::Failure> {
     use std::io::IsTerminal;
 
-    let bytes = std::fs::read(file)
-        .map_err(|error| crate::Failure::Io(format!("cannot read `{}`: {error}", file.display())))?;
+    let bytes = std::fs::read(file).map_err(|error| {
+        crate::Failure::Io(format!("cannot read `{}`: {error}", file.display()))
+    })?;
     let source = String::from_utf8_lossy(&bytes).into_owned();
     let shown = file.display().to_string();
     let color = std::io::stderr().is_terminal()

@@ -22,10 +22,34 @@ const MAX_REF_CHAIN: usize = 32;
 
 /// Type names the generated code takes.
 const RESERVED: &[&str] = &[
-    "Arc", "Box", "CallToolResult", "ContentBlock", "Deserialize", "Error", "ErrorKind", "Future",
-    "Handler", "Json", "JsonObject", "JsonSchema", "Option", "Parameters", "Result", "Serialize",
-    "Server", "Settings", "String", "Value", "Vec", "Binding", "Place", "Scheme", "Client",
-    "Secret", "Map", "Self",
+    "Arc",
+    "Box",
+    "CallToolResult",
+    "ContentBlock",
+    "Deserialize",
+    "Error",
+    "ErrorKind",
+    "Future",
+    "Handler",
+    "Json",
+    "JsonObject",
+    "JsonSchema",
+    "Option",
+    "Parameters",
+    "Result",
+    "Serialize",
+    "Server",
+    "Settings",
+    "String",
+    "Value",
+    "Vec",
+    "Binding",
+    "Place",
+    "Scheme",
+    "Client",
+    "Secret",
+    "Map",
+    "Self",
 ];
 
 /// Follows `value`'s `$ref`s, local ones only, to what they point at.
@@ -52,7 +76,10 @@ fn pointer<'a>(document: &'a Value, reference: &str) -> Result<&'a Value, String
     let mut value = document;
     if !decoded.is_empty() {
         let Some(rest) = decoded.strip_prefix('/') else {
-            return Err(format!("`{}` is not a JSON Pointer", reference.escape_debug()));
+            return Err(format!(
+                "`{}` is not a JSON Pointer",
+                reference.escape_debug()
+            ));
         };
         for token in rest.split('/') {
             let token = token.replace("~1", "/").replace("~0", "~");
@@ -79,8 +106,10 @@ fn percent_decode(text: &str) -> String {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%'
-            && let (Some(Some(h)), Some(Some(l))) =
-                (bytes.get(i + 1).map(|b| hex(*b)), bytes.get(i + 2).map(|b| hex(*b)))
+            && let (Some(Some(h)), Some(Some(l))) = (
+                bytes.get(i + 1).map(|b| hex(*b)),
+                bytes.get(i + 2).map(|b| hex(*b)),
+            )
         {
             out.push((h * 16 + l) as u8);
             i += 3;
@@ -128,9 +157,7 @@ impl Mapped {
         let mut pairs = vec![("name", yaml_str(name))];
         let keys = self.keys.iter().cloned();
         // `type: string` is the default; an enum is a string.
-        pairs.extend(keys.filter(|(key, value)| {
-            !(*key == "type" && value == &yaml_str("string"))
-        }));
+        pairs.extend(keys.filter(|(key, value)| !(*key == "type" && value == &yaml_str("string"))));
         if let Some(description) = description {
             pairs.push(("description", yaml_str(description.trim())));
         }
@@ -207,14 +234,22 @@ impl<'a> Mapper<'a> {
         in_array: bool,
     ) -> Option<Mapped> {
         if depth > MAX_DEPTH {
-            self.fail(at, "the schema nests too deep".to_owned(), "simplify the schema");
+            self.fail(
+                at,
+                "the schema nests too deep".to_owned(),
+                "simplify the schema",
+            );
             return None;
         }
         let Some(object) = schema.as_object() else {
             return match schema {
                 Value::Bool(_) => Some(Mapped::json(schema.clone())),
                 _ => {
-                    self.fail(at, "a schema must be a mapping or a boolean".to_owned(), "fix the schema");
+                    self.fail(
+                        at,
+                        "a schema must be a mapping or a boolean".to_owned(),
+                        "fix the schema",
+                    );
                     None
                 }
             };
@@ -238,9 +273,17 @@ impl<'a> Mapper<'a> {
             }
             return self.map_at(target, hint, at, depth + 1, in_array);
         }
-        let composed = ["allOf", "oneOf", "anyOf", "not", "if", "patternProperties", "const"]
-            .iter()
-            .any(|key| object.contains_key(*key));
+        let composed = [
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "not",
+            "if",
+            "patternProperties",
+            "const",
+        ]
+        .iter()
+        .any(|key| object.contains_key(*key));
         if composed {
             return Some(Mapped::json(self.inline(schema)));
         }
@@ -249,7 +292,11 @@ impl<'a> Mapper<'a> {
             None => None,
             Some(Value::String(ty)) => Some(ty.as_str()),
             Some(Value::Array(types)) => {
-                let real: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
+                let real: Vec<&str> = types
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|t| *t != "null")
+                    .collect();
                 match real.as_slice() {
                     [one] => Some(*one),
                     _ => return Some(Mapped::json(self.inline(schema))),
@@ -276,7 +323,10 @@ impl<'a> Mapper<'a> {
                         && types::check_enum_values(&values).is_ok() =>
                 {
                     let mut mapped = Mapped::of("string");
-                    mapped.keys.push(("enum", Yaml::Sequence(values.iter().map(|v| yaml_str(v)).collect())));
+                    mapped.keys.push((
+                        "enum",
+                        Yaml::Sequence(values.iter().map(|v| yaml_str(v)).collect()),
+                    ));
                     mapped
                 }
                 Some(_) if matches!(ty, None | Some("string")) => Mapped::of("string"),
@@ -295,7 +345,9 @@ impl<'a> Mapper<'a> {
                 }
                 let (min, max) = (count("minLength"), count("maxLength"));
                 if min.is_some() && max.is_none_or(|max| Some(max) >= min) {
-                    mapped.keys.push(("min_length", Yaml::Number(min.unwrap_or_default().into())));
+                    mapped
+                        .keys
+                        .push(("min_length", Yaml::Number(min.unwrap_or_default().into())));
                 }
                 if let Some(max) = max.filter(|max| min.is_none_or(|min| min <= *max)) {
                     mapped.keys.push(("max_length", Yaml::Number(max.into())));
@@ -321,7 +373,13 @@ impl<'a> Mapper<'a> {
             Some("boolean") => Some(Mapped::of("boolean")),
             Some("array") => {
                 let items = object.get("items").cloned().unwrap_or(Value::Bool(true));
-                let item = self.map_at(&items, &format!("{hint}Item"), &at.key("items"), depth + 1, true)?;
+                let item = self.map_at(
+                    &items,
+                    &format!("{hint}Item"),
+                    &at.key("items"),
+                    depth + 1,
+                    true,
+                )?;
                 if item.is_json() || item.ty() == "array" {
                     return Some(Mapped::json(self.inline(schema)));
                 }
@@ -454,7 +512,11 @@ impl<'a> Mapper<'a> {
 
     /// The properties of an object body, and the required ones, if it is a
     /// plain object that its properties can stand for.
-    pub fn properties(&mut self, schema: &Value, _at: &Path) -> Option<(Vec<(String, Value)>, Vec<String>)> {
+    pub fn properties(
+        &mut self,
+        schema: &Value,
+        _at: &Path,
+    ) -> Option<(Vec<(String, Value)>, Vec<String>)> {
         let schema = resolve(self.document, schema).ok()?;
         if !self.is_plain_object(schema) {
             return None;
@@ -463,7 +525,12 @@ impl<'a> Mapper<'a> {
         let required = object
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         let properties = object
             .get("properties")?
@@ -499,7 +566,13 @@ impl<'a> Mapper<'a> {
         self.inline_at(schema, &mut stack, &mut budget, 0)
     }
 
-    fn inline_at(&self, schema: &Value, stack: &mut Vec<String>, budget: &mut usize, depth: usize) -> Value {
+    fn inline_at(
+        &self,
+        schema: &Value,
+        stack: &mut Vec<String>,
+        budget: &mut usize,
+        depth: usize,
+    ) -> Value {
         if *budget == 0 || depth > MAX_DEPTH {
             return Value::Object(Map::new());
         }
@@ -521,8 +594,10 @@ impl<'a> Mapper<'a> {
                 let mut out = Map::new();
                 for (key, value) in object {
                     // OpenAPI's own keys, which JSON Schema does not know.
-                    if matches!(key.as_str(), "discriminator" | "xml" | "externalDocs" | "example" | "examples")
-                        || key.starts_with("x-")
+                    if matches!(
+                        key.as_str(),
+                        "discriminator" | "xml" | "externalDocs" | "example" | "examples"
+                    ) || key.starts_with("x-")
                     {
                         continue;
                     }

@@ -125,7 +125,10 @@ impl Validator {
                 None => {}
                 Some(_) if spec.upstream.is_none() => self.error(
                     path.key("http"),
-                    format!("the tool `{}` calls an HTTP API, but the spec has no `upstream`", tool.name),
+                    format!(
+                        "the tool `{}` calls an HTTP API, but the spec has no `upstream`",
+                        tool.name
+                    ),
                     "add `upstream:` with the API's `base_url`",
                 ),
                 Some(binding) => self.binding(tool, binding, &schemes, &path.key("http")),
@@ -137,7 +140,10 @@ impl Validator {
         if !is_env_name(env) {
             self.error(
                 path,
-                format!("`{}` is not an environment variable name", env.escape_debug()),
+                format!(
+                    "`{}` is not an environment variable name",
+                    env.escape_debug()
+                ),
                 "use letters, digits and `_`, e.g. `API_TOKEN`",
             );
         }
@@ -238,7 +244,10 @@ impl Validator {
                 Vec::new()
             }
         };
-        if binding.path.contains(|c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#') {
+        if binding
+            .path
+            .contains(|c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#')
+        {
             self.error(
                 path.key("path"),
                 "the path holds a space, a control character, `?` or `#`",
@@ -279,7 +288,10 @@ impl Validator {
             if header_like && !is_token(wire) {
                 self.error(
                     at.key("name"),
-                    format!("`{}` cannot be a header or cookie name", wire.escape_debug()),
+                    format!(
+                        "`{}` cannot be a header or cookie name",
+                        wire.escape_debug()
+                    ),
                     "use letters, digits and `-`",
                 );
             }
@@ -313,8 +325,16 @@ impl Validator {
                 );
             }
         }
-        let whole = binding.params.values().filter(|p| p.location == "body_all").count();
-        let parts = binding.params.values().filter(|p| p.location == "body").count();
+        let whole = binding
+            .params
+            .values()
+            .filter(|p| p.location == "body_all")
+            .count();
+        let parts = binding
+            .params
+            .values()
+            .filter(|p| p.location == "body")
+            .count();
         if whole > 1 || (whole == 1 && parts > 0) {
             self.error(
                 path.key("params"),
