@@ -95,7 +95,6 @@ impl Prism {
             .port();
         let child = Command::new(prism)
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
-            .arg("--errors")
             .arg(document)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -420,4 +419,49 @@ fn one_tag_of_the_github_api_builds_and_lists_valid_tools() {
     let report: Value = serde_json::from_slice(&output.stdout).expect("the checker's report");
     assert_eq!(report["checked"], json!(schemas.len()), "{report}");
     assert_eq!(report["problems"], json!([]), "invalid schemas: {report}");
+}
+
+#[test]
+fn importing_again_and_generating_keeps_the_crate_in_step_and_user_code_untouched() {
+    let dir = scratch();
+    let spec = dir.path().join("petstore.yaml");
+    let path = document("3.1");
+    let import_to = |extra: &[&str]| {
+        mcpgen()
+            .args(["import", "openapi"])
+            .arg(&path)
+            .args(extra)
+            .arg("--out")
+            .arg(&spec)
+            .assert()
+            .success();
+    };
+    import_to(&[]);
+    let out = dir.path().join("server");
+    generate(&spec, &out);
+    let handlers = out.join("src/handlers.rs");
+    let mut mine = fs::read_to_string(&handlers).unwrap();
+    mine.push_str("\n// my own note\n");
+    fs::write(&handlers, &mine).unwrap();
+    assert!(
+        fs::read_to_string(out.join("src/upstream.rs"))
+            .unwrap()
+            .contains("\"deletePet\"")
+    );
+
+    import_to(&["--exclude-operation", "deletePet"]);
+    mcpgen().arg("generate").arg(&out).assert().success();
+    let upstream = fs::read_to_string(out.join("src/upstream.rs")).unwrap();
+    assert!(!upstream.contains("\"deletePet\"") && upstream.contains("\"getPet\""));
+    assert!(
+        !fs::read_to_string(out.join("src/server.rs"))
+            .unwrap()
+            .contains("deletePet")
+    );
+    assert_eq!(fs::read_to_string(&handlers).unwrap(), mine);
+    mcpgen()
+        .args(["check", "--frozen"])
+        .arg(&out)
+        .assert()
+        .success();
 }
