@@ -425,22 +425,21 @@ impl<'a> Importer<'a> {
         if !(url.starts_with("http://") || url.starts_with("https://"))
             || url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '{')
         {
-            self.warn(
-                Path::root().key("servers").index(0).key("url"),
-                format!(
-                    "the server URL `{}` is not absolute; the base URL is http://127.0.0.1{}",
-                    url.escape_debug(),
-                    if url.starts_with('/') { "" } else { "" }
-                ),
-                "pass --base-url, or set the base URL's env var when running the server",
-            );
             let path = if url.starts_with('/')
                 && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '{')
             {
-                url
+                url.clone()
             } else {
                 String::new()
             };
+            self.warn(
+                Path::root().key("servers").index(0).key("url"),
+                format!(
+                    "the server URL `{}` is not absolute; the base URL is http://127.0.0.1{path}",
+                    url.escape_debug()
+                ),
+                "pass --base-url, or set the base URL's env var when running the server",
+            );
             return format!("http://127.0.0.1{path}");
         }
         url
@@ -778,9 +777,7 @@ impl<'a> Importer<'a> {
                     })
                     .unwrap_or(Value::Bool(true));
                 let hint = ident::pascal_join(&[&owner, wire]);
-                let Some(mapped) = mapper.map(&schema, &hint, &param_at.key("schema")) else {
-                    return None;
-                };
+                let mapped = mapper.map(&schema, &hint, &param_at.key("schema"))?;
                 let name = take(wire, location);
                 let mut place = vec![("in", yaml_str(location))];
                 if name != wire {
@@ -865,7 +862,7 @@ impl<'a> Importer<'a> {
                 Some((properties, required_names)) if !properties.is_empty() => {
                     for (property, property_schema) in properties {
                         let hint = ident::pascal_join(&[&owner, &property]);
-                        let Some(mapped) = mapper.map(
+                        let mapped = mapper.map(
                             &property_schema,
                             &hint,
                             &body_at
@@ -874,9 +871,7 @@ impl<'a> Importer<'a> {
                                 .key("schema")
                                 .key("properties")
                                 .key(property.as_str()),
-                        ) else {
-                            return None;
-                        };
+                        )?;
                         let name = take(&property, "body");
                         let mut place = vec![("in", yaml_str("body"))];
                         if name != property {
@@ -894,13 +889,11 @@ impl<'a> Importer<'a> {
                     }
                 }
                 _ => {
-                    let Some(mapped) = mapper.map(
+                    let mapped = mapper.map(
                         &schema,
                         &hint,
                         &body_at.key("content").key(mime.as_str()).key("schema"),
-                    ) else {
-                        return None;
-                    };
+                    )?;
                     let name = take("body", "body");
                     places.insert(yaml_str(&name), mapping(vec![("in", yaml_str("body_all"))]));
                     params.push(mapped.param(

@@ -121,6 +121,9 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// An object's properties with their schemas, and the required ones.
+pub type Properties = (Vec<(String, Value)>, Vec<String>);
+
 /// A parameter's type, as the keys of a spec param.
 pub struct Mapped {
     keys: Vec<(&'static str, Yaml)>,
@@ -512,11 +515,7 @@ impl<'a> Mapper<'a> {
 
     /// The properties of an object body, and the required ones, if it is a
     /// plain object that its properties can stand for.
-    pub fn properties(
-        &mut self,
-        schema: &Value,
-        _at: &Path,
-    ) -> Option<(Vec<(String, Value)>, Vec<String>)> {
+    pub fn properties(&mut self, schema: &Value, _at: &Path) -> Option<Properties> {
         let schema = resolve(self.document, schema).ok()?;
         if !self.is_plain_object(schema) {
             return None;
