@@ -15,6 +15,7 @@ mod jsonc;
 mod lock;
 mod manifest;
 pub mod model;
+pub mod openapi;
 pub mod parse;
 pub mod regen;
 pub mod registry;

@@ -182,12 +182,70 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Example::Minimal)]
         example: Example,
     },
+    /// Write a spec from another description of a server.
+    #[command(subcommand)]
+    Import(Import),
     /// Print the JSON Schema of the spec format, for editors and CI.
     ///
     /// Point a spec at it with a first line such as
     /// `# yaml-language-server: $schema=mcpgen.schema.json` to get
     /// completion and validation in VS Code and other editors.
     Schema,
+}
+
+#[derive(Debug, Subcommand)]
+enum Import {
+    /// Write a spec whose tools call the operations of an OpenAPI 3.0 or
+    /// 3.1 document (JSON or YAML).
+    ///
+    /// Each operation becomes a tool bound to it: the generated server makes
+    /// the HTTP call, so the tools need no handler code. Importing again
+    /// writes the same spec for the same document and options.
+    Openapi {
+        /// The OpenAPI document.
+        file: PathBuf,
+        /// The spec to write [default: stdout]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Keep only operations with this tag (repeatable).
+        #[arg(long, value_name = "TAG")]
+        tag: Vec<String>,
+        /// Leave out operations with this tag (repeatable).
+        #[arg(long, value_name = "TAG")]
+        exclude_tag: Vec<String>,
+        /// Keep only paths that match this glob: `*` within a segment, `**`
+        /// across segments (repeatable).
+        #[arg(long, value_name = "GLOB")]
+        path: Vec<String>,
+        /// Leave out paths that match this glob (repeatable).
+        #[arg(long, value_name = "GLOB")]
+        exclude_path: Vec<String>,
+        /// Keep only this HTTP method (repeatable).
+        #[arg(long, value_name = "METHOD")]
+        method: Vec<String>,
+        /// Keep only the operation with this operationId (repeatable).
+        #[arg(long, value_name = "ID")]
+        operation: Vec<String>,
+        /// Leave out the operation with this operationId (repeatable).
+        #[arg(long, value_name = "ID")]
+        exclude_operation: Vec<String>,
+        /// Name the tool of an operation: `operationId=tool_name` (repeatable).
+        #[arg(long, value_name = "ID=NAME", value_parser = parse_rename)]
+        rename: Vec<(String, String)>,
+        /// The server's name [default: from the document's title]
+        #[arg(long)]
+        name: Option<String>,
+        /// The API's base URL [default: the document's first server]
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+}
+
+fn parse_rename(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(id, name)| (id.to_owned(), name.to_owned()))
+        .filter(|(id, name)| !id.is_empty() && !name.is_empty())
+        .ok_or_else(|| "expected `operationId=tool_name`".to_owned())
 }
 
 fn main() -> ExitCode {
@@ -269,6 +327,36 @@ fn main() -> ExitCode {
         Command::Init { dir, example } => {
             mcpgen::init(dir.unwrap_or_else(|| PathBuf::from(".")), example)
         }
+        Command::Import(Import::Openapi {
+            file,
+            out,
+            tag,
+            exclude_tag,
+            path,
+            exclude_path,
+            method,
+            operation,
+            exclude_operation,
+            rename,
+            name,
+            base_url,
+        }) => mcpgen::openapi::run(
+            &file,
+            out.as_deref(),
+            &mcpgen::openapi::Options {
+                tags: tag,
+                exclude_tags: exclude_tag,
+                paths: path,
+                exclude_paths: exclude_path,
+                methods: method,
+                operations: operation,
+                exclude_operations: exclude_operation,
+                renames: rename,
+                name,
+                base_url,
+            },
+            format,
+        ),
         Command::Schema => {
             print!("{}", schema::json());
             Ok(())

@@ -25,6 +25,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "resource_templates",
     "prompts",
     "auth",
+    "upstream",
 ];
 
 /// Top-level keys that start with this are the user's, and ignored: a
@@ -168,6 +169,7 @@ pub fn parse(source: &str) -> Parsed {
     let resource_templates = list(&top, "resource_templates", &mut errors);
     let prompts = list(&top, "prompts", &mut errors);
     let auth = optional(&top, "auth", &mut errors);
+    let upstream = optional(&top, "upstream", &mut errors);
 
     let spec = server.map(|server| Spec {
         server,
@@ -181,6 +183,7 @@ pub fn parse(source: &str) -> Parsed {
         resource_templates,
         prompts,
         auth,
+        upstream,
     });
     if version.is_none() {
         return failed(errors);

@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
     ("src/stdio.rs", "stdio.rs", include_str!("../templates/stdio.rs.tera"), Owner::Mcpgen),
     ("src/http.rs", "http.rs", include_str!("../templates/http.rs.tera"), Owner::Mcpgen),
     ("src/auth.rs", "auth.rs", include_str!("../templates/auth.rs.tera"), Owner::Mcpgen),
+    ("src/upstream.rs", "upstream.rs", include_str!("../templates/upstream.rs.tera"), Owner::Mcpgen),
     ("tests/mcp.rs", "tests.rs", include_str!("../templates/tests.rs.tera"), Owner::Mcpgen),
     ("src/handlers.rs", "handlers.rs", include_str!("../templates/handlers.rs.tera"), Owner::User),
 ];
@@ -68,6 +69,8 @@ pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, t
         .filter(|&&(path, ..)| model.http || path != "src/http.rs")
         // Only a spec with `auth` gets the OAuth resource server.
         .filter(|&&(path, ..)| model.auth.is_some() || path != "src/auth.rs")
+        // Only a spec with bound tools calls an upstream API.
+        .filter(|&&(path, ..)| model.upstream.is_some() || path != "src/upstream.rs")
         .map(|&(path, name, _, owner)| {
             let contents = match (path, handlers_seed) {
                 ("src/handlers.rs", Some(seed)) => seed.to_owned(),

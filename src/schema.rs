@@ -38,6 +38,8 @@ struct Document {
     /// OAuth 2.1 protection of the HTTP transport: the authorization
     /// servers whose tokens are accepted, and the scopes they grant.
     auth: Option<AuthSpec>,
+    /// The HTTP API that tools with an `http` binding call.
+    upstream: Option<crate::spec::UpstreamSpec>,
 }
 
 /// The schema as pretty-printed JSON, ending with a newline.

@@ -33,6 +33,8 @@ pub struct Spec {
     pub prompts: Vec<PromptSpec>,
     /// OAuth 2.1 protection of the HTTP transport.
     pub auth: Option<AuthSpec>,
+    /// The HTTP API that tools with an `http` binding call.
+    pub upstream: Option<UpstreamSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -126,6 +128,14 @@ pub struct ToolSpec {
     pub output: Option<String>,
     #[serde(default)]
     pub annotations: Option<AnnotationsSpec>,
+    /// The HTTP operation of the `upstream` API that the tool calls: the
+    /// generated code makes the call, and the tool needs no handler method.
+    #[serde(default)]
+    pub http: Option<HttpBindingSpec>,
+    /// With `http`: also declare a handler method, which the tool calls
+    /// instead of the upstream API, to add logic of your own.
+    #[serde(default)]
+    pub handler: bool,
 }
 
 /// A named object type.
@@ -207,6 +217,11 @@ pub struct ParamSpec {
     /// a handler method.
     #[serde(default)]
     pub complete: bool,
+    /// With `type: json`: the JSON Schema of the value, kept as written in
+    /// the tool's input schema (for what the spec's types cannot say, such
+    /// as `oneOf`). Without it, any JSON value.
+    #[serde(default)]
+    pub schema: Option<serde_json::Value>,
 }
 
 /// Constraints on a string or a number, checked before a handler runs.
@@ -379,6 +394,102 @@ pub struct AuthSpec {
     /// resources and prompts require some of them with `scopes`.
     #[serde(default)]
     pub scopes: Vec<String>,
+}
+
+/// The HTTP API that bound tools call.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpstreamSpec {
+    /// The base URL that operation paths are appended to, e.g.
+    /// `https://api.example.com/v1`.
+    pub base_url: String,
+    /// An env var that, when set, replaces `base_url`.
+    #[serde(default)]
+    pub base_url_env: Option<String>,
+    /// The timeout of each upstream request, in seconds.
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+    /// Headers sent with every upstream request.
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// Credentials, one per security scheme of the API. They are read from
+    /// env vars at start-up, never logged, and only sent upstream; the MCP
+    /// client's own token is never forwarded.
+    #[serde(default)]
+    pub auth: Vec<UpstreamAuthSpec>,
+}
+
+/// The credentials of one security scheme of the upstream API.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpstreamAuthSpec {
+    /// The scheme's name, which bindings list under `auth`.
+    pub name: String,
+    /// `bearer`, `api_key`, `basic` or `oauth2_client_credentials`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The env var of the token, key, user name or client id.
+    pub env: String,
+    /// `basic`: the env var of the password; `oauth2_client_credentials`:
+    /// of the client secret.
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    /// `api_key`: where it goes, `header`, `query` or `cookie`.
+    #[serde(rename = "in", default)]
+    pub location: Option<String>,
+    /// `api_key`: the header, query parameter or cookie name.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// `oauth2_client_credentials`: the token endpoint's URL.
+    #[serde(default)]
+    pub token_url: Option<String>,
+    /// `oauth2_client_credentials`: the scopes to ask for.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+/// Which HTTP operation a tool calls, and where its parameters go.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HttpBindingSpec {
+    /// `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD` or `OPTIONS`.
+    pub method: String,
+    /// The path template, appended to the base URL, e.g. `/pets/{petId}`;
+    /// each `{name}` is a `path` parameter.
+    pub path: String,
+    /// Where each parameter goes, by parameter name. A parameter not listed
+    /// goes in the query under its own name, or in the path if the path
+    /// names it.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, BindingParamSpec>,
+    /// How `body` parameters are sent: `json` (the default) or `form`.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The security schemes (names under `upstream.auth`) the operation
+    /// accepts; the first whose credentials are set is used.
+    #[serde(default)]
+    pub auth: Vec<String>,
+}
+
+/// Where one parameter of a bound tool goes in the HTTP request.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindingParamSpec {
+    /// `path`, `query`, `header`, `cookie`, `body` (a property of the body
+    /// object) or `body_all` (the whole body).
+    #[serde(rename = "in")]
+    pub location: String,
+    /// The name on the wire, if not the parameter's.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// OpenAPI's serialisation style: `form` (the query default), `simple`
+    /// (path and header), `spaceDelimited`, `pipeDelimited`, `deepObject`.
+    #[serde(default)]
+    pub style: Option<String>,
+    /// Whether arrays and objects explode into one pair per value; the
+    /// default is OpenAPI's: true for `form`, false otherwise.
+    #[serde(default)]
+    pub explode: Option<bool>,
 }
 
 fn yes() -> bool {

@@ -4,6 +4,7 @@
 mod auth;
 mod reserved;
 mod text;
+pub mod upstream;
 
 use std::collections::HashMap;
 
@@ -45,6 +46,7 @@ const GENERATED_DEPENDENCIES: &[&str] = &[
     "hyper",
     "hyper-util",
     "regex",
+    "reqwest",
     "rmcp",
     "schemars",
     "serde",
@@ -79,6 +81,7 @@ pub fn validate(spec: &Spec) -> Validated {
     v.auth(spec);
     v.type_names(spec);
     v.handler_methods(spec);
+    v.upstream(spec);
     v.lints(spec);
     let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
     let valid = (|| {
@@ -488,13 +491,24 @@ impl Validator {
                     let typo = written.and_then(|ty| did_you_mean(ty, known.iter().copied()));
                     let help = match typo {
                         Some(suggestion) => format!("did you mean `{suggestion}`?"),
-                        None => "types are `string`, `integer`, `number`, `boolean`, `array` (with `items`) and the names under `types` and `enums`; `enum` lists the values of a string".to_owned(),
+                        None => "types are `string`, `integer`, `number`, `boolean`, `array` (with `items`), `json` and the names under `types` and `enums`; `enum` lists the values of a string".to_owned(),
                     };
                     self.error(path.key(key), message, help);
                     all_valid = false;
                     continue;
                 }
             };
+            if param.schema.is_some() && ty != ParamType::Json {
+                self.error(
+                    path.key("schema"),
+                    format!(
+                        "`schema` is only for `type: json`, and `{}` is a `{}`",
+                        param.name,
+                        ty.name()
+                    ),
+                    "remove `schema`, or make the type `json`",
+                );
+            }
             if place == Place::TemplateVars {
                 if !matches!(
                     ty,
@@ -1047,6 +1061,9 @@ impl Validator {
         methods.insert("ready".to_owned(), "the readiness hook `ready`".to_owned());
         let mut entries: Vec<(String, Path, String)> = Vec::new();
         for (i, t) in spec.tools.iter().enumerate() {
+            if !upstream::has_handler(t) {
+                continue;
+            }
             entries.push((
                 ident::snake(&t.name),
                 Path::root().key("tools").index(i).key("name"),

@@ -7,6 +7,7 @@ pub mod ident;
 pub mod rust;
 pub mod samples;
 pub mod types;
+pub mod upstream;
 pub mod uri_template;
 
 use std::collections::{HashMap, HashSet};
@@ -43,6 +44,8 @@ pub enum SettingDefault {
 /// Everything the templates render.
 #[derive(Debug, Serialize)]
 pub struct Model {
+    /// The upstream API that bound tools call: `src/upstream.rs`.
+    pub upstream: Option<upstream::Upstream>,
     pub mcpgen_version: &'static str,
     /// The spec's file name, for headers.
     pub spec_file: String,
@@ -174,6 +177,9 @@ pub struct Tool {
     pub output: Option<String>,
     /// Arguments that fit the parameters, as a JSON string literal.
     pub sample_lit: String,
+    /// The constant of `src/upstream.rs` that describes the HTTP call the
+    /// tool makes instead of calling a handler method.
+    pub bound: Option<String>,
     /// Wire names of the parameters, and of the required ones.
     pub property_lits: Vec<String>,
     pub required_lits: Vec<String>,
@@ -346,7 +352,8 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
     let tools: Vec<Tool> = valid
         .tools
         .iter()
-        .map(|t| builder.tool(t, &mut structs))
+        .zip(upstream::binding_names(spec))
+        .map(|(t, bound)| builder.tool(t, bound, &mut structs))
         .collect();
     let resources: Vec<Resource> = spec.resources.iter().map(|r| resource(r, files)).collect();
     let templates: Vec<Template> = valid
@@ -420,8 +427,15 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
         has_static_completions: completions.iter().any(|c| c.method.is_none()),
         needs_parameters,
         has_types: !structs.is_empty() || !builder.enums.is_empty(),
-        has_output: tools.iter().any(|t| t.output.is_some()),
-        uses_serialize: !builder.enums.is_empty() || !valid.types.is_empty(),
+        has_output: tools
+            .iter()
+            .any(|t| t.output.is_some() && t.bound.is_none()),
+        uses_serialize: !builder.enums.is_empty()
+            || !valid.types.is_empty()
+            || tools
+                .iter()
+                .any(|t| t.bound.is_some() && t.params_struct.is_some()),
+        upstream: upstream::build(spec),
         handler_imports: handler_imports(&methods, &builder.enums, &structs),
         has_integer_vars: templates.iter().flat_map(|t| &t.vars).any(|v| v.integer),
         has_var_enums: templates
@@ -578,7 +592,14 @@ impl Builder<'_> {
         }
     }
 
-    fn tool(&mut self, valid: &valid::Tool, structs: &mut Vec<Struct>) -> Tool {
+    fn tool(
+        &mut self,
+        valid: &valid::Tool,
+        bound: Option<String>,
+        structs: &mut Vec<Struct>,
+    ) -> Tool {
+        // A tool that calls the upstream API itself sends its parameters.
+        let bound = bound.filter(|_| !valid.spec.handler);
         let tool = &valid.spec;
         let params_name = params_struct_name(&tool.name);
         let (fields, checks) = self.fields(&valid.params, &params_name, &tool.name);
@@ -596,7 +617,11 @@ impl Builder<'_> {
                     tool.name.replace('`', "'")
                 )),
                 schema: None,
-                derives: "Debug, Deserialize, JsonSchema",
+                derives: if bound.is_some() {
+                    "Debug, Deserialize, Serialize, JsonSchema"
+                } else {
+                    "Debug, Deserialize, JsonSchema"
+                },
                 fields,
                 checks,
             });
@@ -629,6 +654,7 @@ impl Builder<'_> {
             checked,
             output: tool.output.as_deref().map(type_name),
             sample_lit: string_literal(&samples::arguments(&valid.params, self.types).to_string()),
+            bound,
             property_lits: tool
                 .params
                 .iter()
@@ -736,6 +762,7 @@ impl Builder<'_> {
             ParamType::Integer => "i64".to_owned(),
             ParamType::Number => "f64".to_owned(),
             ParamType::Boolean => "bool".to_owned(),
+            ParamType::Json => "serde_json::Value".to_owned(),
             ParamType::Object(name) => type_name(name),
             ParamType::Enum {
                 shared: Some(shared),
@@ -1321,6 +1348,9 @@ fn methods(
 ) -> Vec<Method> {
     let mut methods = Vec::new();
     for (tool, spec) in tools.iter().zip(valid.tools.iter().map(|t| &t.spec)) {
+        if tool.bound.is_some() {
+            continue;
+        }
         let mut doc = spec
             .description
             .as_deref()

@@ -47,6 +47,14 @@ fn value(
         ParamType::Integer => json!(number(rules).round() as i64),
         ParamType::Number => json!(number(rules)),
         ParamType::Boolean => json!(true),
+        // An example or default the schema gives, else the one value every
+        // schema of an importer's `oneOf` is least likely to refuse.
+        ParamType::Json => param
+            .schema
+            .as_ref()
+            .and_then(|schema| schema.get("example").or_else(|| schema.get("default")))
+            .cloned()
+            .unwrap_or(Value::Null),
         ParamType::Enum { values, .. } => json!(values[0]),
         ParamType::Object(name) => match types.iter().find(|t| &t.spec.name == name) {
             Some(spec) => object(&spec.fields, types, depth + 1),

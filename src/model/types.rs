@@ -10,7 +10,7 @@ use crate::{
 pub const FORMATS: &[&str] = &["date-time", "date", "email", "uri"];
 
 /// The built-in type names.
-pub const BUILTIN_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array"];
+pub const BUILTIN_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array", "json"];
 
 /// The type of a tool parameter, type field or template variable.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +28,8 @@ pub enum ParamType {
     Array(Box<ParamType>),
     /// A named type from the spec's `types`.
     Object(String),
+    /// `json`: any JSON value, or one that fits the param's `schema`.
+    Json,
 }
 
 impl ParamType {
@@ -48,6 +50,7 @@ impl ParamType {
             Self::Enum { .. } => "enum",
             Self::Array(_) => "array",
             Self::Object(_) => "object",
+            Self::Json => "json",
         }
     }
 }
@@ -119,6 +122,7 @@ fn scalar_type(
         ("integer", None) => ParamType::Integer,
         ("number", None) => ParamType::Number,
         ("boolean", None) => ParamType::Boolean,
+        ("json", None) => ParamType::Json,
         ("array", None) => return Ok(None),
         (name, None) if names.types.iter().any(|t| t.name == name) => {
             ParamType::Object(name.to_owned())
@@ -567,6 +571,21 @@ pub fn schema_items(param: &ParamSpec, ty: &ParamType) -> Vec<String> {
             }
             items
         }
+        // The schema as written, key by key, parsed from a JSON string
+        // literal when the server starts: no text of it reaches Rust syntax.
+        ParamType::Json => match &param.schema {
+            Some(serde_json::Value::Object(schema)) => schema
+                .iter()
+                .map(|(key, value)| {
+                    format!(
+                        "extend({} = ::serde_json::from_str::<::serde_json::Value>({}).unwrap_or_default())",
+                        string_literal(key),
+                        string_literal(&value.to_string())
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
         _ => rule_items(&param.rules()),
     }
 }

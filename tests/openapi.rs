@@ -1,0 +1,467 @@
+//! `mcpgen import openapi`, end to end: a document written for these tests
+//! (tests/openapi/petstore-3.0.yaml and -3.1.yaml) is imported, generated
+//! and built once, then every tool is called through the official Python
+//! SDK client against Stoplight Prism serving the same document on
+//! 127.0.0.1. Prism validates each request against the document, so a
+//! parameter put in the wrong place, serialised in the wrong style, or sent
+//! without its credentials fails the call.
+//!
+//! At scale: GitHub's published description (npm `@octokit/openapi`, over
+//! a thousand operations) imports whole and passes `mcpgen check`; one tag
+//! of it builds, and lists tools with valid schemas and short names.
+
+mod common;
+
+use std::{
+    fs,
+    net::{TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::OnceLock,
+    time::{Duration, Instant},
+};
+
+use common::{generate, mcpgen, python, repo, scratch, tool};
+use serde_json::{Value, json};
+
+/// The env vars the imported spec names for the base URL and credentials.
+const BASE_URL_ENV: &str = "TEST_PETSTORE_MCP_BASE_URL";
+const API_KEY_ENV: &str = "TEST_PETSTORE_MCP_API_KEY_KEY";
+const BEARER_ENV: &str = "TEST_PETSTORE_MCP_BEARER_TOKEN";
+
+fn document(version: &str) -> PathBuf {
+    repo().join(format!("tests/openapi/petstore-{version}.yaml"))
+}
+
+/// `mcpgen import openapi ARGS`, which must succeed; its stdout.
+fn import(args: &[&str]) -> String {
+    let output = mcpgen()
+        .args(["import", "openapi"])
+        .args(args)
+        .output()
+        .expect("mcpgen runs");
+    assert!(
+        output.status.success(),
+        "the import failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The petstore server, imported from the 3.1 document, built once.
+struct Petstore {
+    _dir: tempfile::TempDir,
+    spec: String,
+    binary: PathBuf,
+}
+
+fn petstore() -> &'static Petstore {
+    static PETSTORE: OnceLock<Petstore> = OnceLock::new();
+    PETSTORE.get_or_init(|| {
+        let dir = scratch();
+        let spec_path = dir.path().join("petstore.yaml");
+        mcpgen()
+            .args(["import", "openapi"])
+            .arg(document("3.1"))
+            .arg("--out")
+            .arg(&spec_path)
+            .assert()
+            .success();
+        let spec = fs::read_to_string(&spec_path).unwrap();
+        let out = dir.path().join("server");
+        generate(&spec_path, &out);
+        common::assert_lint_clean(&out);
+        let binary = common::build(&out, "test-petstore-mcp");
+        Petstore {
+            _dir: dir,
+            spec,
+            binary,
+        }
+    })
+}
+
+/// Prism serving `document` on a free port of 127.0.0.1; killed on drop.
+struct Prism {
+    child: Child,
+    url: String,
+}
+
+impl Prism {
+    fn start(document: &Path) -> Self {
+        let prism = tool("prism").join("node_modules/.bin/prism");
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(prism)
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+            .arg(document)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("prism starts");
+        let mut prism = Prism {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = prism.child.try_wait() {
+                panic!("prism exited with {status}");
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(90),
+                "prism did not listen within 90 s"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        prism
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Lists the server's tools and calls each in `calls` through the Python
+/// SDK, with `env` added to the server's environment.
+fn call_tools(binary: &Path, calls: &Value, env: &[(&str, &str)], without: &[&str]) -> Value {
+    let dir = scratch();
+    let file = dir.path().join("calls.json");
+    fs::write(&file, calls.to_string()).unwrap();
+    let mut command = Command::new(python());
+    command
+        .arg(repo().join("tests/openapi/call_tools.py"))
+        .arg(binary)
+        .arg(&file)
+        .envs(env.iter().copied());
+    for name in without {
+        command.env_remove(name);
+    }
+    let output = command.output().expect("python runs");
+    assert!(
+        output.status.success(),
+        "the Python client failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "the client printed no JSON ({error}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+/// Arguments for every tool of the petstore, chosen to need each kind of
+/// serialisation: exploded and comma-separated arrays, a header, a path
+/// segment that needs escaping, a nested JSON body, a form body.
+fn petstore_calls() -> Value {
+    json!({
+        "listPets": { "tags": ["dog", "small & cute"], "status": ["available", "sold"], "limit": 5, "x_request_id": "req-1" },
+        "createPet": { "name": "Rex", "tag": "dog", "category": { "name": "dogs", "children": [{ "name": "puppies" }] } },
+        "getPet": { "pet_id": 7, "pet_id_query": "also 7" },
+        "updatePet": { "pet_id": 7, "id": 7, "name": "Rex", "status": "sold" },
+        "deletePet": { "pet_id": 7 },
+        "getInventory": {},
+        "placeOrder": { "pet_id": 7, "quantity": 2 },
+        "getUser": { "username": "ada lovelace/1" },
+    })
+}
+
+fn check_petstore(version: &str) {
+    let petstore = petstore();
+    let prism = Prism::start(&document(version));
+    let env = [
+        (BASE_URL_ENV, prism.url.as_str()),
+        (API_KEY_ENV, "key-123"),
+        (BEARER_ENV, "token-456"),
+    ];
+    let calls = petstore_calls();
+    let out = call_tools(&petstore.binary, &calls, &env, &[]);
+
+    let tools = out["tools"].as_array().unwrap();
+    let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = calls
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    assert_eq!(sorted, expected_sorted, "every operation is a tool");
+
+    let results = out["results"].as_object().unwrap();
+    for (name, result) in results {
+        assert_eq!(
+            result["isError"],
+            json!(false),
+            "{name} failed against Prism ({version}): {result}"
+        );
+    }
+    // JSON objects are structured content, which the SDK checked against
+    // each output schema; other successes are text.
+    for name in ["listPets", "createPet", "getPet", "updatePet", "getUser"] {
+        assert!(
+            results[name]["structured"].is_object(),
+            "{name} answered no structured content: {}",
+            results[name]
+        );
+    }
+    assert!(results["listPets"]["structured"]["items"].is_array());
+    assert!(results["getPet"]["structured"]["id"].is_i64());
+    assert_eq!(results["placeOrder"]["types"], json!(["text"]));
+
+    // Annotations from the methods.
+    let annotations =
+        |name: &str| tools.iter().find(|t| t["name"] == name).unwrap()["annotations"].clone();
+    assert_eq!(annotations("getPet"), json!({ "readOnlyHint": true }));
+    assert_eq!(
+        annotations("deletePet"),
+        json!({ "destructiveHint": true, "idempotentHint": true })
+    );
+    assert_eq!(annotations("updatePet"), json!({ "idempotentHint": true }));
+
+    // Hostile text reaches the client byte for byte.
+    let inventory = tools.iter().find(|t| t["name"] == "getInventory").unwrap();
+    assert_eq!(
+        inventory["description"],
+        "Counts of pets by status\n\nHostile text: \"quotes\", \\backslash, {braces} {{twice}}, */ /* #[doc] `ticks`\ttab\u{2028}line separator \u{1F600} and r#\"raw\"#."
+    );
+
+    // Without its credentials, Prism refuses the call, and the tool says
+    // so with the status.
+    let one = json!({ "getPet": { "pet_id": 7 } });
+    let refused = call_tools(
+        &petstore.binary,
+        &one,
+        &[(BASE_URL_ENV, prism.url.as_str())],
+        &[API_KEY_ENV, BEARER_ENV],
+    );
+    let result = &refused["results"]["getPet"];
+    assert_eq!(result["isError"], json!(true), "{result}");
+    assert!(
+        result["text"][0].as_str().unwrap().contains("401"),
+        "{result}"
+    );
+}
+
+#[test]
+fn the_3_1_document_serves_every_tool_through_prism() {
+    check_petstore("3.1");
+}
+
+#[test]
+fn the_3_0_document_imports_to_the_same_spec_and_serves_through_prism() {
+    let spec = import(&[document("3.0").to_str().unwrap()]);
+    let petstore = petstore();
+    assert_eq!(spec, petstore.spec, "3.0 and 3.1 say the same API");
+    check_petstore("3.0");
+}
+
+#[test]
+fn importing_again_gives_the_same_bytes() {
+    let path = document("3.1");
+    let first = import(&[path.to_str().unwrap()]);
+    let second = import(&[path.to_str().unwrap()]);
+    assert_eq!(first, second);
+    // Filters keep only what they name.
+    let pets = import(&[
+        path.to_str().unwrap(),
+        "--tag",
+        "pets",
+        "--exclude-operation",
+        "deletePet",
+    ]);
+    assert!(pets.contains("name: listPets") && !pets.contains("name: deletePet"));
+    assert!(!pets.contains("name: getUser"));
+    let gets = import(&[
+        path.to_str().unwrap(),
+        "--method",
+        "get",
+        "--path",
+        "/pets/*",
+    ]);
+    assert!(gets.contains("name: getPet") && !gets.contains("name: listPets"));
+    let renamed = import(&[path.to_str().unwrap(), "--rename", "getPet=fetch_pet"]);
+    assert!(renamed.contains("name: fetch_pet") && !renamed.contains("name: getPet"));
+}
+
+/// Writes `text` as a document and imports it; the exit code and stderr.
+fn import_text(text: &str) -> (Option<i32>, String) {
+    let dir = scratch();
+    let file = dir.path().join("api.yaml");
+    fs::write(&file, text).unwrap();
+    let output = mcpgen()
+        .args(["import", "openapi"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: { title: t, version: 1.0.0 }\n";
+
+#[test]
+fn hostile_documents_get_clear_errors() {
+    let cases = [
+        ("openapi: [unclosed\n", "is not a JSON or YAML document"),
+        ("swagger: '2.0'\n", "Swagger 2.0 is not supported"),
+        ("- a list\n", "an OpenAPI document is a mapping"),
+        (
+            &format!(
+                "{HEAD}paths:\n  /a:\n    get:\n      responses: {{}}\n      parameters:\n        - $ref: '#/components/parameters/Missing'\n"
+            ),
+            "points at nothing in the document",
+        ),
+        (
+            &format!(
+                "{HEAD}paths:\n  /a:\n    get:\n      responses: {{}}\n      parameters:\n        - {{ name: q, in: query, schema: {{ $ref: 'other.yaml#/Q' }} }}\n"
+            ),
+            "external `$ref` `other.yaml#/Q` is refused",
+        ),
+        (
+            &format!(
+                "{HEAD}paths:\n  /a:\n    get:\n      responses: {{}}\n      parameters:\n        - {{ $ref: '#/paths/~1a/get/parameters/0' }}\n"
+            ),
+            "too long, or loops",
+        ),
+    ];
+    for (text, expected) in cases {
+        let (code, stderr) = import_text(text);
+        assert_eq!(code, Some(1), "{text}\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{text}\nwanted `{expected}` in:\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// GitHub's description, from npm.
+fn octokit() -> PathBuf {
+    tool("octokit").join("node_modules/@octokit/openapi/generated/api.github.com.json")
+}
+
+#[test]
+fn the_whole_github_api_imports_and_checks() {
+    let dir = scratch();
+    let spec = dir.path().join("github.yaml");
+    let output = mcpgen()
+        .args(["import", "openapi"])
+        .arg(octokit())
+        .arg("--out")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("many clients handle 40 or fewer well"),
+        "{stderr}"
+    );
+    let text = fs::read_to_string(&spec).unwrap();
+    let tools = text.matches("\n  http:\n").count();
+    assert!(tools > 1000, "{tools} tools");
+    mcpgen().arg("check").arg(&spec).assert().success();
+}
+
+#[test]
+fn one_tag_of_the_github_api_builds_and_lists_valid_tools() {
+    let dir = scratch();
+    let spec = dir.path().join("github.yaml");
+    mcpgen()
+        .args(["import", "openapi"])
+        .arg(octokit())
+        .args(["--tag", "emojis", "--tag", "meta", "--name", "github-meta"])
+        .arg("--out")
+        .arg(&spec)
+        .assert()
+        .success();
+    let out = dir.path().join("server");
+    generate(&spec, &out);
+    let binary = common::build(&out, "github-meta");
+    let listed = call_tools(&binary, &json!({}), &[], &[]);
+    let tools = listed["tools"].as_array().unwrap();
+    assert!(tools.len() >= 5, "{listed}");
+    let mut schemas = Vec::new();
+    for tool in tools {
+        let name = tool["name"].as_str().unwrap();
+        assert!(name.len() <= 64, "{name}");
+        schemas.push(json!([format!("{name} input"), tool["inputSchema"]]));
+        if !tool["outputSchema"].is_null() {
+            schemas.push(json!([format!("{name} output"), tool["outputSchema"]]));
+        }
+    }
+    let mut checker = Command::new(tool("jsonschema").join("bin/python"))
+        .arg(repo().join("tests/common/meta_schema.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = checker.stdin.take().unwrap();
+        stdin
+            .write_all(Value::Array(schemas.clone()).to_string().as_bytes())
+            .unwrap();
+    }
+    let output = checker.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).expect("the checker's report");
+    assert_eq!(report["checked"], json!(schemas.len()), "{report}");
+    assert_eq!(report["problems"], json!([]), "invalid schemas: {report}");
+}
+
+#[test]
+fn importing_again_and_generating_keeps_the_crate_in_step_and_user_code_untouched() {
+    let dir = scratch();
+    let spec = dir.path().join("petstore.yaml");
+    let path = document("3.1");
+    let import_to = |extra: &[&str]| {
+        mcpgen()
+            .args(["import", "openapi"])
+            .arg(&path)
+            .args(extra)
+            .arg("--out")
+            .arg(&spec)
+            .assert()
+            .success();
+    };
+    import_to(&[]);
+    let out = dir.path().join("server");
+    generate(&spec, &out);
+    let handlers = out.join("src/handlers.rs");
+    let mut mine = fs::read_to_string(&handlers).unwrap();
+    mine.push_str("\n// my own note\n");
+    fs::write(&handlers, &mine).unwrap();
+    assert!(
+        fs::read_to_string(out.join("src/upstream.rs"))
+            .unwrap()
+            .contains("\"deletePet\"")
+    );
+
+    import_to(&["--exclude-operation", "deletePet"]);
+    mcpgen().arg("generate").arg(&out).assert().success();
+    let upstream = fs::read_to_string(out.join("src/upstream.rs")).unwrap();
+    assert!(!upstream.contains("\"deletePet\"") && upstream.contains("\"getPet\""));
+    assert!(
+        !fs::read_to_string(out.join("src/server.rs"))
+            .unwrap()
+            .contains("deletePet")
+    );
+    assert_eq!(fs::read_to_string(&handlers).unwrap(), mine);
+    mcpgen()
+        .args(["check", "--frozen"])
+        .arg(&out)
+        .assert()
+        .success();
+}
