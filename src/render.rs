@@ -37,6 +37,7 @@ const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
     ("src/server.rs", "server.rs", include_str!("../templates/server.rs.tera"), Owner::Mcpgen),
     ("src/stdio.rs", "stdio.rs", include_str!("../templates/stdio.rs.tera"), Owner::Mcpgen),
     ("src/http.rs", "http.rs", include_str!("../templates/http.rs.tera"), Owner::Mcpgen),
+    ("src/context.rs", "context.rs", include_str!("../templates/context.rs.tera"), Owner::Mcpgen),
     ("tests/mcp.rs", "tests.rs", include_str!("../templates/tests.rs.tera"), Owner::Mcpgen),
     ("src/handlers.rs", "handlers.rs", include_str!("../templates/handlers.rs.tera"), Owner::User),
 ];
@@ -65,6 +66,8 @@ pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, t
         .iter()
         // A spec with `http: false` gets a crate without any HTTP code.
         .filter(|&&(path, ..)| model.http || path != "src/http.rs")
+        // Only a spec whose handlers take a context gets one.
+        .filter(|&&(path, ..)| model.has_context || path != "src/context.rs")
         .map(|&(path, name, _, owner)| {
             let contents = match (path, handlers_seed) {
                 ("src/handlers.rs", Some(seed)) => seed.to_owned(),

@@ -121,6 +121,10 @@ pub struct ToolSpec {
     pub output: Option<String>,
     #[serde(default)]
     pub annotations: Option<AnnotationsSpec>,
+    /// The handler method takes a `Context` first: it can log to the
+    /// client, report progress, see cancellation and reach the client.
+    #[serde(default)]
+    pub context: bool,
 }
 
 /// A named object type.
@@ -281,6 +285,10 @@ pub struct ResourceSpec {
     /// The handler returns bytes, served as a base64 blob.
     #[serde(default)]
     pub binary: bool,
+    /// The handler method takes a `Context` first: it can log to the
+    /// client, report progress, see cancellation and reach the client.
+    #[serde(default)]
+    pub context: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -300,6 +308,10 @@ pub struct ResourceTemplateSpec {
     /// The handler returns bytes, served as a base64 blob.
     #[serde(default)]
     pub binary: bool,
+    /// The handler method takes a `Context` first: it can log to the
+    /// client, report progress, see cancellation and reach the client.
+    #[serde(default)]
+    pub context: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -317,6 +329,10 @@ pub struct PromptSpec {
     /// them, a handler method builds the messages.
     #[serde(default)]
     pub messages: Option<Vec<MessageSpec>>,
+    /// The handler method takes a `Context` first: it can log to the
+    /// client, report progress, see cancellation and reach the client.
+    #[serde(default)]
+    pub context: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -77,6 +77,7 @@ pub fn validate(spec: &Spec) -> Validated {
     let prompts = v.prompts(spec);
     v.type_names(spec);
     v.handler_methods(spec);
+    v.context_params(spec);
     v.lints(spec);
     let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
     let valid = (|| {
@@ -652,6 +653,13 @@ impl Validator {
                     "remove it: a `file` is served as a blob when its `mime_type` is not text",
                 );
             }
+            if resource.context && (resource.text.is_some() || resource.file.is_some()) {
+                self.error(
+                    path.key("context"),
+                    "`context` is for resources that a handler serves",
+                    "remove it, or drop `text`/`file` to serve the resource from a handler",
+                );
+            }
         }
     }
 
@@ -841,6 +849,16 @@ impl Validator {
         let Some(messages) = &prompt.messages else {
             return Some(None);
         };
+        if prompt.context {
+            self.error(
+                path.key("context"),
+                format!(
+                    "the prompt `{}` has fixed `messages`, so no handler takes a context",
+                    prompt.name
+                ),
+                "remove `context`, or remove `messages` to build them in a handler",
+            );
+        }
         if messages.is_empty() {
             self.error(
                 path.key("messages"),
@@ -1101,6 +1119,40 @@ impl Validator {
                 );
             } else {
                 methods.insert(method, what);
+            }
+        }
+    }
+
+    /// A handler method that takes a context names it `context`, so its
+    /// other parameters may not.
+    fn context_params(&mut self, spec: &Spec) {
+        let mut clashes: Vec<(Path, String)> = Vec::new();
+        for (i, t) in spec.tools.iter().enumerate().filter(|(_, t)| t.context) {
+            for (j, p) in t.params.iter().enumerate() {
+                let path = Path::root().key("tools").index(i).key("params").index(j);
+                clashes.push((path.key("name"), p.name.clone()));
+            }
+        }
+        for (i, t) in spec.resource_templates.iter().enumerate().filter(|(_, t)| t.context) {
+            let path = Path::root().key("resource_templates").index(i);
+            let parts = crate::model::uri_template::parse(&t.uri_template).unwrap_or_default();
+            for name in crate::model::uri_template::vars(&parts) {
+                clashes.push((path.key("uri_template"), name.to_owned()));
+            }
+        }
+        for (i, p) in spec.prompts.iter().enumerate().filter(|(_, p)| p.context) {
+            for (j, a) in p.arguments.iter().enumerate() {
+                let path = Path::root().key("prompts").index(i).key("arguments").index(j);
+                clashes.push((path.key("name"), a.name.clone()));
+            }
+        }
+        for (path, name) in clashes {
+            if ident::snake(&name) == "context" {
+                self.error(
+                    path,
+                    format!("`{name}` would clash with the `context` the handler method takes"),
+                    "rename it, e.g. `topic`, or remove `context: true`",
+                );
             }
         }
     }

@@ -93,6 +93,9 @@ pub struct Model {
     pub has_blobs: bool,
     pub has_dynamic_blobs: bool,
     pub has_text_resources: bool,
+    /// Whether any handler method takes a `Context`: the crate then has
+    /// `src/context.rs`, and the server declares logging.
+    pub has_context: bool,
     pub checks: Checks,
     /// Formats that some array's items take: (function, format literal).
     pub item_formats: Vec<(String, String)>,
@@ -174,6 +177,8 @@ pub struct Tool {
     /// Wire names of the parameters, and of the required ones.
     pub property_lits: Vec<String>,
     pub required_lits: Vec<String>,
+    /// Whether the handler method takes a `Context`.
+    pub context: bool,
 }
 
 /// A struct that derives serde and schemars traits.
@@ -234,6 +239,8 @@ pub struct Resource {
     pub blob_lit: Option<String>,
     pub method: Option<String>,
     pub binary: bool,
+    /// Whether the handler method takes a `Context`.
+    pub context: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -246,6 +253,8 @@ pub struct Template {
     pub mime_lit: String,
     pub method: String,
     pub binary: bool,
+    /// Whether the handler method takes a `Context`.
+    pub context: bool,
     /// The constant that holds the parsed template.
     pub const_name: String,
     pub parts: Vec<TemplatePart>,
@@ -289,6 +298,8 @@ pub struct Prompt {
     pub uses_args: bool,
     /// Arguments for every argument, as a JSON string literal.
     pub sample_lit: String,
+    /// Whether the handler method takes a `Context`.
+    pub context: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -432,6 +443,10 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
             || templates.iter().any(|t| t.binary),
         has_text_resources: resources.iter().any(|r| !r.binary)
             || templates.iter().any(|t| !t.binary),
+        has_context: tools.iter().any(|t| t.context)
+            || resources.iter().any(|r| r.context)
+            || templates.iter().any(|t| t.context)
+            || prompts.iter().any(|p| p.context),
         checks,
         item_formats: types::FORMATS
             .iter()
@@ -636,6 +651,7 @@ impl Builder<'_> {
                 .filter(|p| p.required != Some(false) && p.default.is_none())
                 .map(|p| string_literal(&p.name))
                 .collect(),
+            context: tool.context,
         }
     }
 
@@ -901,6 +917,7 @@ fn resource(resource: &crate::spec::ResourceSpec, files: &HashMap<String, Vec<u8
         text_lit,
         blob_lit,
         method: (!fixed).then(|| ident::snake(&resource.name)),
+        context: resource.context && !fixed,
     }
 }
 
@@ -979,6 +996,7 @@ fn template(valid: &valid::Template, needs: &mut CheckNeeds) -> Template {
         mime_lit: string_literal(template.mime_type.as_deref().unwrap_or("text/plain")),
         method: ident::snake(&template.name),
         binary: template.binary,
+        context: template.context,
         // From the handler method's name, which is unique: trimming the
         // leading digits off `1x` met the `x` template's constant.
         const_name: format!(
@@ -1121,6 +1139,7 @@ fn prompt(valid: &valid::Prompt, structs: &mut Vec<Struct>) -> Prompt {
             )
             .to_string(),
         ),
+        context: prompt.context,
     }
 }
 
@@ -1332,7 +1351,7 @@ fn methods(
             let name = ident::snake(&param.name);
             doc.push(format!("- `{name}`: {line}").trim_end().to_owned());
         }
-        let params = tool.signature.clone();
+        let params = with_context(tool.context, tool.signature.clone());
         methods.push(Method {
             kind: "tool",
             ident: tool.ident.clone(),
@@ -1355,7 +1374,7 @@ fn methods(
                 resource.description.as_deref(),
                 format!("Serves the resource `{}`.", resource.uri.replace('`', "'")),
             ),
-            params: Vec::new(),
+            params: with_context(resource.context, Vec::new()),
             returns: if resource.binary { "Vec<u8>" } else { "String" }.to_owned(),
             too_many_arguments: false,
         });
@@ -1364,11 +1383,14 @@ fn methods(
         .iter()
         .zip(valid.templates.iter().map(|t| &t.spec))
     {
-        let params: Vec<String> = template
-            .vars
-            .iter()
-            .map(|v| format!("{}: {}", v.ident, v.ty))
-            .collect();
+        let params: Vec<String> = with_context(
+            template.context,
+            template
+                .vars
+                .iter()
+                .map(|v| format!("{}: {}", v.ident, v.ty))
+                .collect(),
+        );
         methods.push(Method {
             kind: "template",
             ident: template.method.clone(),
@@ -1388,11 +1410,14 @@ fn methods(
         if prompt.messages.is_some() {
             continue;
         }
-        let params: Vec<String> = prompt
-            .args
-            .iter()
-            .map(|f| format!("{}: {}", f.ident, f.ty))
-            .collect();
+        let params: Vec<String> = with_context(
+            prompt.context,
+            prompt
+                .args
+                .iter()
+                .map(|f| format!("{}: {}", f.ident, f.ty))
+                .collect(),
+        );
         methods.push(Method {
             kind: "prompt",
             ident: prompt.ident.clone(),
@@ -1426,6 +1451,17 @@ fn methods(
     methods
 }
 
+/// A handler method's parameters, with `context: Context` first when the
+/// item asks for it.
+fn with_context(context: bool, params: Vec<String>) -> Vec<String> {
+    match context {
+        true => std::iter::once("context: Context".to_owned())
+            .chain(params)
+            .collect(),
+        false => params,
+    }
+}
+
 /// The generated types that handler method signatures mention.
 fn handler_imports(methods: &[Method], enums: &[EnumType], structs: &[Struct]) -> Vec<String> {
     // Every word of every signature, once: a spec has thousands of tools.
@@ -1438,7 +1474,7 @@ fn handler_imports(methods: &[Method], enums: &[EnumType], structs: &[Struct]) -
         .iter()
         .map(|e| e.name.clone())
         .chain(structs.iter().map(|s| s.name.clone()))
-        .chain(std::iter::once("PromptMessage".to_owned()))
+        .chain(["PromptMessage".to_owned(), "Context".to_owned()])
         .filter(|name| mentioned.contains(name.as_str()))
         .collect();
     names.sort();

@@ -11,6 +11,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "CompleteResult",
     "CompletionInfo",
     "ContentBlock",
+    "Context",
     "Deserialize",
     "Error",
     "ErrorKind",
