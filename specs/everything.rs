@@ -7,8 +7,23 @@ use std::{
 };
 
 use crate::context::Level;
-use crate::server::{Context, PromptMessage, Role};
+use crate::server::{ContentBlock, Context, PromptMessage, ResourceContents, Role};
 use crate::{Error, Handler, Settings};
+
+/// A 1x1 PNG, base64-encoded.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+/// A WAV file without samples, base64-encoded.
+const WAV: &str = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=";
+
+fn embedded_text() -> ContentBlock {
+    ContentBlock::resource(
+        ResourceContents::text(
+            "This is an embedded resource content.",
+            "test://embedded-resource",
+        )
+        .with_mime_type("text/plain"),
+    )
+}
 
 pub struct App {
     ticks: AtomicI64,
@@ -95,5 +110,66 @@ impl Handler for App {
             Role::User,
             format!("Tell me about {topic}."),
         )])
+    }
+
+    async fn test_image_content(&self) -> Result<Vec<ContentBlock>, Error> {
+        Ok(vec![ContentBlock::image(PNG, "image/png")])
+    }
+
+    async fn test_audio_content(&self) -> Result<Vec<ContentBlock>, Error> {
+        Ok(vec![ContentBlock::audio(WAV, "audio/wav")])
+    }
+
+    async fn test_embedded_resource(&self) -> Result<Vec<ContentBlock>, Error> {
+        Ok(vec![embedded_text()])
+    }
+
+    async fn test_multiple_content_types(&self) -> Result<Vec<ContentBlock>, Error> {
+        Ok(vec![
+            ContentBlock::text("Multiple content types test:"),
+            ContentBlock::image(PNG, "image/png"),
+            embedded_text(),
+        ])
+    }
+
+    async fn test_resource_link(&self) -> Result<Vec<ContentBlock>, Error> {
+        Ok(vec![
+            ContentBlock::resource_link(
+                rmcp::model::Resource::new("everything://level", "level_probe")
+                    .with_mime_type("text/plain"),
+            ),
+            ContentBlock::resource(
+                ResourceContents::blob(PNG, "test://static-binary").with_mime_type("image/png"),
+            ),
+        ])
+    }
+
+    async fn test_error_handling(&self) -> Result<String, Error> {
+        Err(Error::internal(
+            "This tool intentionally returns an error for testing",
+        ))
+    }
+
+    async fn test_prompt_with_image(&self) -> Result<Vec<PromptMessage>, Error> {
+        Ok(vec![
+            PromptMessage::new(Role::User, ContentBlock::image(PNG, "image/png")),
+            PromptMessage::new_text(Role::User, "Please analyze the image above."),
+        ])
+    }
+
+    async fn test_prompt_with_embedded_resource(
+        &self,
+        resource_uri: String,
+    ) -> Result<Vec<PromptMessage>, Error> {
+        Ok(vec![
+            PromptMessage::new(
+                Role::User,
+                ContentBlock::resource(
+                    ResourceContents::text("Embedded resource content for testing.", resource_uri)
+                        .with_mime_type("text/plain"),
+                ),
+            ),
+            PromptMessage::new_text(Role::User, "Please process the embedded resource above."),
+        ])
     }
 }

@@ -121,6 +121,10 @@ pub struct ToolSpec {
     pub output: Option<String>,
     #[serde(default)]
     pub annotations: Option<AnnotationsSpec>,
+    /// The handler returns content blocks (`Vec<ContentBlock>`): text,
+    /// images, audio, embedded resources and resource links, several at once.
+    #[serde(default)]
+    pub content: bool,
     /// The handler method takes a `Context` first: it can log to the
     /// client, report progress, see cancellation and reach the client.
     #[serde(default)]

@@ -78,6 +78,7 @@ pub fn validate(spec: &Spec) -> Validated {
     v.type_names(spec);
     v.handler_methods(spec);
     v.context_params(spec);
+    v.tool_content(spec);
     v.lints(spec);
     let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
     let valid = (|| {
@@ -1119,6 +1120,19 @@ impl Validator {
                 );
             } else {
                 methods.insert(method, what);
+            }
+        }
+    }
+
+    /// A tool returns content blocks or a structured `output`, not both.
+    fn tool_content(&mut self, spec: &Spec) {
+        for (i, t) in spec.tools.iter().enumerate() {
+            if t.content && t.output.is_some() {
+                self.error(
+                    Path::root().key("tools").index(i).key("content"),
+                    format!("the tool `{}` returns either content blocks or an `output` type", t.name),
+                    "remove `content` to return structured `output`, or remove `output`",
+                );
             }
         }
     }

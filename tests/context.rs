@@ -28,7 +28,7 @@ fn the_everything_server_is_lint_clean() {
 }
 
 #[test]
-fn the_python_sdk_sees_logging_progress_and_cancellation() {
+fn the_python_sdk_sees_logging_progress_cancellation_and_rich_content() {
     let server = generated("everything.yaml", "everything-server");
     let output = Command::new(python())
         .arg(repo().join("tests/interop/python_context.py"))
@@ -39,7 +39,7 @@ fn the_python_sdk_sees_logging_progress_and_cancellation() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let summary = stdout.lines().last().unwrap_or_default();
     assert!(
-        output.status.success() && summary == "7 passed, 0 failed",
+        output.status.success() && summary == "9 passed, 0 failed",
         "the client reported failures:\n{stdout}\n{stderr}"
     );
 }
@@ -98,4 +98,14 @@ fn a_parameter_may_not_take_the_name_of_the_context() {
         "{SERVER}tools:\n  - name: t\n    params:\n      - name: context\n"
     ));
     assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_tool_returns_content_blocks_or_structured_output_not_both() {
+    let (code, stderr) = check(&format!(
+        "{SERVER}types:\n  - name: T\n    fields: [{{ name: a }}]\ntools:\n  - name: t\n    content: true\n    output: T\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("returns either content blocks or an `output` type"));
+    assert!(stderr.contains("tools[0].content"), "{stderr}");
 }

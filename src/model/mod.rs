@@ -96,6 +96,8 @@ pub struct Model {
     /// Whether any handler method takes a `Context`: the crate then has
     /// `src/context.rs`, and the server declares logging.
     pub has_context: bool,
+    /// Whether any tool returns content blocks.
+    pub has_content: bool,
     pub checks: Checks,
     /// Formats that some array's items take: (function, format literal).
     pub item_formats: Vec<(String, String)>,
@@ -179,6 +181,8 @@ pub struct Tool {
     pub required_lits: Vec<String>,
     /// Whether the handler method takes a `Context`.
     pub context: bool,
+    /// Whether the handler returns content blocks.
+    pub content: bool,
 }
 
 /// A struct that derives serde and schemars traits.
@@ -447,6 +451,7 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
             || resources.iter().any(|r| r.context)
             || templates.iter().any(|t| t.context)
             || prompts.iter().any(|p| p.context),
+        has_content: tools.iter().any(|t| t.content),
         checks,
         item_formats: types::FORMATS
             .iter()
@@ -652,6 +657,7 @@ impl Builder<'_> {
                 .map(|p| string_literal(&p.name))
                 .collect(),
             context: tool.context,
+            content: tool.content,
         }
     }
 
@@ -1358,7 +1364,11 @@ fn methods(
             doc,
             too_many_arguments: params.len() > 6,
             params,
-            returns: tool.output.clone().unwrap_or_else(|| "String".to_owned()),
+            returns: match (&tool.output, tool.content) {
+                (Some(output), _) => output.clone(),
+                (None, true) => "Vec<ContentBlock>".to_owned(),
+                (None, false) => "String".to_owned(),
+            },
         });
     }
     for resource in valid
@@ -1474,7 +1484,7 @@ fn handler_imports(methods: &[Method], enums: &[EnumType], structs: &[Struct]) -
         .iter()
         .map(|e| e.name.clone())
         .chain(structs.iter().map(|s| s.name.clone()))
-        .chain(["PromptMessage".to_owned(), "Context".to_owned()])
+        .chain(["PromptMessage", "Context", "ContentBlock"].map(str::to_owned))
         .filter(|name| mentioned.contains(name.as_str()))
         .collect();
     names.sort();

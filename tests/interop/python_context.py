@@ -12,6 +12,7 @@ line `N passed, M failed`. Exits 1 if any check failed.
 
 from __future__ import annotations
 
+import base64
 import sys
 import traceback
 from datetime import timedelta
@@ -105,6 +106,65 @@ class Checks:
         expect([p for p, _, _ in seen] == [0, 50, 100], f"progress {seen}")
         expect(all(t == 100 for _, t, _ in seen), f"totals {seen}")
 
+    async def rich_content(self) -> None:
+        image = await self.session.call_tool("test_image_content", {})
+        expect(
+            [(c.type, c.mimeType) for c in image.content] == [("image", "image/png")]
+            and base64.b64decode(image.content[0].data).startswith(b"\x89PNG"),
+            f"image: {image.content}",
+        )
+        audio = await self.session.call_tool("test_audio_content", {})
+        expect(
+            [(c.type, c.mimeType) for c in audio.content] == [("audio", "audio/wav")]
+            and base64.b64decode(audio.content[0].data).startswith(b"RIFF"),
+            f"audio: {audio.content}",
+        )
+        embedded = await self.session.call_tool("test_embedded_resource", {})
+        block = embedded.content[0]
+        expect(
+            block.type == "resource"
+            and isinstance(block.resource, types.TextResourceContents)
+            and str(block.resource.uri) == "test://embedded-resource"
+            and block.resource.text == "This is an embedded resource content.",
+            f"embedded: {embedded.content}",
+        )
+        several = await self.session.call_tool("test_multiple_content_types", {})
+        expect(
+            [c.type for c in several.content] == ["text", "image", "resource"],
+            f"several: {several.content}",
+        )
+        linked = await self.session.call_tool("test_resource_link", {})
+        link, blob = linked.content
+        expect(
+            link.type == "resource_link" and str(link.uri) == "everything://level" and link.name == "level_probe",
+            f"link: {link}",
+        )
+        expect(
+            isinstance(blob.resource, types.BlobResourceContents) and blob.resource.mimeType == "image/png",
+            f"blob: {blob}",
+        )
+        failed = await self.session.call_tool("test_error_handling", {})
+        expect(
+            failed.isError and failed.content[0].text == "This tool intentionally returns an error for testing",
+            f"error: {failed}",
+        )
+
+    async def rich_prompts(self) -> None:
+        image = await self.session.get_prompt("test_prompt_with_image", {})
+        expect(
+            [m.content.type for m in image.messages] == ["image", "text"]
+            and image.messages[0].content.mimeType == "image/png",
+            f"image prompt: {image.messages}",
+        )
+        embedded = await self.session.get_prompt(
+            "test_prompt_with_embedded_resource", {"resourceUri": "test://example-resource"}
+        )
+        first = embedded.messages[0].content
+        expect(
+            first.type == "resource" and str(first.resource.uri) == "test://example-resource",
+            f"embedded prompt: {embedded.messages}",
+        )
+
     async def cancellation(self) -> None:
         before = int(text_of(await self.session.call_tool("ticks", {})))
         request_id = self.session._request_id  # the id the next request gets
@@ -163,6 +223,8 @@ async def run(binary: str) -> int:
                     "template_logs",
                     "prompt_logs",
                     "progress",
+                    "rich_content",
+                    "rich_prompts",
                     "cancellation",
                 ]:
                     try:
