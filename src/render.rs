@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
     ("src/stdio.rs", "stdio.rs", include_str!("../templates/stdio.rs.tera"), Owner::Mcpgen),
     ("src/http.rs", "http.rs", include_str!("../templates/http.rs.tera"), Owner::Mcpgen),
     ("src/context.rs", "context.rs", include_str!("../templates/context.rs.tera"), Owner::Mcpgen),
+    ("src/notify.rs", "notify.rs", include_str!("../templates/notify.rs.tera"), Owner::Mcpgen),
     ("tests/mcp.rs", "tests.rs", include_str!("../templates/tests.rs.tera"), Owner::Mcpgen),
     ("src/handlers.rs", "handlers.rs", include_str!("../templates/handlers.rs.tera"), Owner::User),
 ];
@@ -68,6 +69,7 @@ pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, t
         .filter(|&&(path, ..)| model.http || path != "src/http.rs")
         // Only a spec whose handlers take a context gets one.
         .filter(|&&(path, ..)| model.has_context || path != "src/context.rs")
+        .filter(|&&(path, ..)| model.has_subscriptions || path != "src/notify.rs")
         .map(|&(path, name, _, owner)| {
             let contents = match (path, handlers_seed) {
                 ("src/handlers.rs", Some(seed)) => seed.to_owned(),

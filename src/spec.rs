@@ -289,6 +289,10 @@ pub struct ResourceSpec {
     /// The handler returns bytes, served as a base64 blob.
     #[serde(default)]
     pub binary: bool,
+    /// Clients may subscribe to it (`resources/subscribe`); the handlers
+    /// tell them of changes with a `Notifier`.
+    #[serde(default)]
+    pub subscribe: bool,
     /// The handler method takes a `Context` first: it can log to the
     /// client, report progress, see cancellation and reach the client.
     #[serde(default)]
@@ -312,6 +316,10 @@ pub struct ResourceTemplateSpec {
     /// The handler returns bytes, served as a base64 blob.
     #[serde(default)]
     pub binary: bool,
+    /// Clients may subscribe to it (`resources/subscribe`); the handlers
+    /// tell them of changes with a `Notifier`.
+    #[serde(default)]
+    pub subscribe: bool,
     /// The handler method takes a `Context` first: it can log to the
     /// client, report progress, see cancellation and reach the client.
     #[serde(default)]

@@ -6,7 +6,9 @@ mod common;
 
 use std::{fs, process::Command};
 
-use common::{assert_lint_clean, generated, mcpgen, python, repo, scratch};
+use common::{
+    assert_lint_clean, generated, mcpgen, notes_server, python, repo, scratch, serve_http,
+};
 
 /// Runs `mcpgen check` on a spec, returning its exit code and stderr.
 fn check(spec: &str) -> (i32, String) {
@@ -44,6 +46,55 @@ fn the_python_sdk_sees_logging_progress_cancellation_and_rich_content() {
     );
 }
 
+/// Runs tests/interop/python_subscribe.py and checks its summary.
+fn assert_subscriptions_work(args: &[&std::ffi::OsStr]) {
+    let output = Command::new(python())
+        .arg(repo().join("tests/interop/python_subscribe.py"))
+        .args(args)
+        .output()
+        .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        output.status.success() && summary == "5 passed, 0 failed",
+        "the client reported failures:\n{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn a_notes_subscriber_hears_of_its_own_changes_over_stdio() {
+    let dir = scratch();
+    let db = dir.path().join("notes.db");
+    assert_subscriptions_work(&[
+        "--stdio".as_ref(),
+        notes_server().as_os_str(),
+        "--db".as_ref(),
+        db.as_os_str(),
+    ]);
+}
+
+#[test]
+fn a_notes_subscriber_hears_of_changes_made_in_another_http_session() {
+    let dir = scratch();
+    let mut server = serve_http(
+        Command::new(notes_server())
+            .arg("--db")
+            .arg(dir.path().join("notes.db"))
+            .arg("--http")
+            .arg("127.0.0.1:0"),
+    );
+    let url = format!("http://{}/mcp", server.addr);
+    let result = std::panic::catch_unwind(|| {
+        assert_subscriptions_work(&["--http".as_ref(), url.as_ref()]);
+    });
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 #[test]
 fn a_spec_without_context_gets_no_context_and_no_logging() {
     let dir = scratch();
@@ -59,6 +110,9 @@ fn a_spec_without_context_gets_no_context_and_no_logging() {
     let server = fs::read_to_string(out.join("src/server.rs")).unwrap();
     assert!(!server.contains("enable_logging"));
     assert!(!server.contains("crate::context"));
+    // Subscriptions alone bring no logging.
+    assert!(out.join("src/notify.rs").exists());
+    assert!(server.contains("enable_resources_subscribe"));
 }
 
 #[test]

@@ -98,6 +98,11 @@ pub struct Model {
     pub has_context: bool,
     /// Whether any tool returns content blocks.
     pub has_content: bool,
+    /// Whether clients may subscribe to any resource: the crate then has
+    /// `src/notify.rs`.
+    pub has_subscriptions: bool,
+    /// Rust conditions on `uri`, one per subscribable resource or template.
+    pub subscribable: Vec<String>,
     pub checks: Checks,
     /// Formats that some array's items take: (function, format literal).
     pub item_formats: Vec<(String, String)>,
@@ -245,6 +250,7 @@ pub struct Resource {
     pub binary: bool,
     /// Whether the handler method takes a `Context`.
     pub context: bool,
+    pub subscribe: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -259,6 +265,7 @@ pub struct Template {
     pub binary: bool,
     /// Whether the handler method takes a `Context`.
     pub context: bool,
+    pub subscribe: bool,
     /// The constant that holds the parsed template.
     pub const_name: String,
     pub parts: Vec<TemplatePart>,
@@ -452,6 +459,19 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
             || templates.iter().any(|t| t.context)
             || prompts.iter().any(|p| p.context),
         has_content: tools.iter().any(|t| t.content),
+        has_subscriptions: resources.iter().any(|r| r.subscribe)
+            || templates.iter().any(|t| t.subscribe),
+        subscribable: resources
+            .iter()
+            .filter(|r| r.subscribe)
+            .map(|r| format!("uri == {}", r.uri_lit))
+            .chain(templates.iter().filter(|t| t.subscribe).map(|t| {
+                format!(
+                    "match_template(uri, {}).is_some_and(|values| values.is_ok())",
+                    t.const_name
+                )
+            }))
+            .collect(),
         checks,
         item_formats: types::FORMATS
             .iter()
@@ -924,6 +944,7 @@ fn resource(resource: &crate::spec::ResourceSpec, files: &HashMap<String, Vec<u8
         blob_lit,
         method: (!fixed).then(|| ident::snake(&resource.name)),
         context: resource.context && !fixed,
+        subscribe: resource.subscribe,
     }
 }
 
@@ -1003,6 +1024,7 @@ fn template(valid: &valid::Template, needs: &mut CheckNeeds) -> Template {
         method: ident::snake(&template.name),
         binary: template.binary,
         context: template.context,
+        subscribe: template.subscribe,
         // From the handler method's name, which is unique: trimming the
         // leading digits off `1x` met the `x` template's constant.
         const_name: format!(
@@ -1484,7 +1506,7 @@ fn handler_imports(methods: &[Method], enums: &[EnumType], structs: &[Struct]) -
         .iter()
         .map(|e| e.name.clone())
         .chain(structs.iter().map(|s| s.name.clone()))
-        .chain(["PromptMessage", "Context", "ContentBlock"].map(str::to_owned))
+        .chain(["PromptMessage", "Context", "ContentBlock", "Notifier"].map(str::to_owned))
         .filter(|name| mentioned.contains(name.as_str()))
         .collect();
     names.sort();

@@ -24,6 +24,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "ListResourceTemplatesResult",
     "ListResourcesResult",
     "McpError",
+    "Notifier",
     "Option",
     "PaginatedRequestParams",
     "Parameters",
