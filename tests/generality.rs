@@ -277,7 +277,6 @@ fn fixed_value(returns: &str, spec: &Value) -> String {
     match returns {
         "String" => "Ok(\"fixed\".to_owned())".to_owned(),
         "Vec<u8>" => "Ok(vec![1, 2, 3])".to_owned(),
-        "Vec<ContentBlock>" => "Ok(vec![ContentBlock::text(\"fixed\")])".to_owned(),
         "Vec<String>" => "Ok(vec![\"one\".to_owned(), \"two\".to_owned()])".to_owned(),
         "Vec<PromptMessage>" => {
             "Ok(vec![PromptMessage::new_text(crate::server::Role::Assistant, \"fixed\")])"

@@ -768,11 +768,6 @@ impl Builder<'_> {
         if !self.types.is_empty() && self.odds("tool output", 2, 5) {
             let output = self.some_type();
             tool.insert("output".into(), output);
-        } else if self.odds("tool content", 1, 3) {
-            tool.insert("content".into(), json!(true));
-        }
-        if self.odds("tool context", 1, 3) {
-            tool.insert("context".into(), json!(true));
         }
         let count = if self.odds("tool without params", 1, 4) {
             0
@@ -1056,9 +1051,6 @@ impl Builder<'_> {
                 if self.rng().chance(70) {
                     resource.insert("mime_type".into(), json!(self.rng().pick(MIME_TYPES)));
                 }
-                if self.odds("resource context", 1, 2) {
-                    resource.insert("context".into(), json!(true));
-                }
             }
             ResourceKind::Binary => {
                 resource.insert("binary".into(), json!(true));
@@ -1163,9 +1155,6 @@ impl Builder<'_> {
         if let Some(description) = self.description() {
             template.insert("description".into(), json!(description));
         }
-        if self.odds("template context", 1, 3) {
-            template.insert("context".into(), json!(true));
-        }
         if self.odds("template binary", 1, 3) {
             template.insert("binary".into(), json!(true));
             template.insert("mime_type".into(), json!("application/octet-stream"));
@@ -1193,9 +1182,6 @@ impl Builder<'_> {
         }
         let mut prompt = Map::new();
         prompt.insert("name".into(), json!(name));
-        if dynamic && self.odds("prompt context", 1, 2) {
-            prompt.insert("context".into(), json!(true));
-        }
         if self.odds("prompt title", 1, 2) {
             let title = self.text();
             prompt.insert("title".into(), json!(title));
@@ -1466,8 +1452,6 @@ pub const ALL_FEATURES: &[&str] = &[
     "tool title",
     "tool annotations",
     "tool output",
-    "tool content",
-    "tool context",
     "tool without params",
     "min_length",
     "max_length",
@@ -1495,18 +1479,15 @@ pub const ALL_FEATURES: &[&str] = &[
     "resource file",
     "resource binary",
     "resource dynamic",
-    "resource context",
     "resource title",
     "template with one variable",
     "template with several variables",
     "template binary",
-    "template context",
     "template complete",
     "template integer",
     "template enum",
     "template string constraints",
     "prompt dynamic",
-    "prompt context",
     "prompt title",
     "prompt assistant message",
     "prompt user message",
@@ -1582,8 +1563,6 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
         add("tool title", tool.get("title").is_some());
         add("tool annotations", tool.get("annotations").is_some());
         add("tool output", tool.get("output").is_some());
-        add("tool content", tool["content"] == json!(true));
-        add("tool context", tool["context"] == json!(true));
         add("tool without params", tool.get("params").is_none());
         params.extend(tool["params"].as_array().cloned().unwrap_or_default());
     }
@@ -1638,7 +1617,6 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
             resource.get("text").is_none() && resource.get("file").is_none(),
         );
         add("resource title", resource.get("title").is_some());
-        add("resource context", resource["context"] == json!(true));
     }
     for template in list("resource_templates") {
         let vars = template["uri_template"]
@@ -1649,7 +1627,6 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
         add("template with one variable", vars == 1);
         add("template with several variables", vars > 1);
         add("template binary", template["binary"] == json!(true));
-        add("template context", template["context"] == json!(true));
         for param in template["params"].as_array().cloned().unwrap_or_default() {
             add("template complete", param["complete"] == json!(true));
             add("template integer", param["type"] == "integer");
@@ -1665,7 +1642,6 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
     add("shared enum", spec.get("enums").is_some());
     for prompt in list("prompts") {
         add("prompt dynamic", prompt.get("messages").is_none());
-        add("prompt context", prompt["context"] == json!(true));
         add("prompt title", prompt.get("title").is_some());
         for message in prompt["messages"].as_array().cloned().unwrap_or_default() {
             add("prompt assistant message", message["role"] == "assistant");
