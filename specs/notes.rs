@@ -9,7 +9,7 @@ use std::{
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
-use crate::{Error, Handler, Settings};
+use crate::{Error, Handler, Settings, server::Notifier};
 
 /// Names longer than this are refused; content is limited to a megabyte.
 const MAX_NAME: usize = 256;
@@ -17,6 +17,8 @@ const MAX_CONTENT: usize = 1 << 20;
 
 pub struct App {
     db: Mutex<Connection>,
+    /// Tells subscribed clients, in every session, that notes changed.
+    notifier: Notifier,
 }
 
 impl App {
@@ -80,7 +82,10 @@ impl Handler for App {
                 )",
             )
         })?;
-        Ok(Self { db: Mutex::new(db) })
+        Ok(Self {
+            db: Mutex::new(db),
+            notifier: Notifier::new(),
+        })
     }
 
     async fn add_note(&self, name: String, content: String) -> Result<String, Error> {
@@ -96,6 +101,7 @@ impl Handler for App {
              ON CONFLICT (name) DO UPDATE SET content = excluded.content",
             params![name, content],
         )?;
+        self.changed(&name).await;
         Ok(format!("Note '{name}' added successfully."))
     }
 
@@ -113,13 +119,14 @@ impl Handler for App {
 
     async fn delete_note(&self, name: String) -> Result<String, Error> {
         check_name(&name)?;
-        match self
+        let deleted = self
             .db()
-            .execute("DELETE FROM notes WHERE name = ?1", [&name])?
-        {
-            0 => Ok(format!("Note '{name}' not found.")),
-            _ => Ok(format!("Note '{name}' deleted.")),
+            .execute("DELETE FROM notes WHERE name = ?1", [&name])?;
+        if deleted == 0 {
+            return Ok(format!("Note '{name}' not found."));
         }
+        self.changed(&name).await;
+        Ok(format!("Note '{name}' deleted."))
     }
 
     async fn all_notes(&self) -> Result<String, Error> {
@@ -168,6 +175,24 @@ impl Handler for App {
 }
 
 impl App {
+    /// Tells the clients subscribed to the resources that show the note
+    /// `name` that they changed.
+    async fn changed(&self, name: &str) {
+        // The URI of the note as a client reads it: percent-encoded.
+        let mut uri = "notes://".to_owned();
+        for byte in name.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    uri.push(char::from(byte));
+                }
+                _ => uri.push_str(&format!("%{byte:02X}")),
+            }
+        }
+        for uri in ["notes://all", "notes://count", &uri] {
+            self.notifier.resource_updated(uri).await;
+        }
+    }
+
     fn names(&self) -> Result<Vec<String>, Error> {
         let db = self.db();
         let mut query = db.prepare_cached("SELECT name FROM notes ORDER BY id")?;

@@ -39,6 +39,8 @@ const TEMPLATES: &[(&str, &str, &str, Owner)] = &[
     ("src/http.rs", "http.rs", include_str!("../templates/http.rs.tera"), Owner::Mcpgen),
     ("src/auth.rs", "auth.rs", include_str!("../templates/auth.rs.tera"), Owner::Mcpgen),
     ("src/upstream.rs", "upstream.rs", include_str!("../templates/upstream.rs.tera"), Owner::Mcpgen),
+    ("src/context.rs", "context.rs", include_str!("../templates/context.rs.tera"), Owner::Mcpgen),
+    ("src/notify.rs", "notify.rs", include_str!("../templates/notify.rs.tera"), Owner::Mcpgen),
     ("tests/mcp.rs", "tests.rs", include_str!("../templates/tests.rs.tera"), Owner::Mcpgen),
     ("src/handlers.rs", "handlers.rs", include_str!("../templates/handlers.rs.tera"), Owner::User),
 ];
@@ -71,6 +73,9 @@ pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, t
         .filter(|&&(path, ..)| model.auth.is_some() || path != "src/auth.rs")
         // Only a spec with bound tools calls an upstream API.
         .filter(|&&(path, ..)| model.upstream.is_some() || path != "src/upstream.rs")
+        // Only a spec whose handlers take a context gets one.
+        .filter(|&&(path, ..)| model.has_context || path != "src/context.rs")
+        .filter(|&&(path, ..)| model.has_subscriptions || path != "src/notify.rs")
         .map(|&(path, name, _, owner)| {
             let contents = match (path, handlers_seed) {
                 ("src/handlers.rs", Some(seed)) => seed.to_owned(),

@@ -136,6 +136,14 @@ pub struct ToolSpec {
     /// instead of the upstream API, to add logic of your own.
     #[serde(default)]
     pub handler: bool,
+    /// The handler returns content blocks (`Vec<ContentBlock>`): text,
+    /// images, audio, embedded resources and resource links, several at once.
+    #[serde(default)]
+    pub content: bool,
+    /// The handler method takes a `Context` first: it can log to the
+    /// client, report progress, see cancellation and reach the client.
+    #[serde(default)]
+    pub context: bool,
 }
 
 /// A named object type.
@@ -304,6 +312,14 @@ pub struct ResourceSpec {
     /// The handler returns bytes, served as a base64 blob.
     #[serde(default)]
     pub binary: bool,
+    /// Clients may subscribe to it (`resources/subscribe`); the handlers
+    /// tell them of changes with a `Notifier`.
+    #[serde(default)]
+    pub subscribe: bool,
+    /// The handler method takes a `Context` first: it can log to the
+    /// client, report progress, see cancellation and reach the client.
+    #[serde(default)]
+    pub context: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -326,6 +342,14 @@ pub struct ResourceTemplateSpec {
     /// The handler returns bytes, served as a base64 blob.
     #[serde(default)]
     pub binary: bool,
+    /// Clients may subscribe to it (`resources/subscribe`); the handlers
+    /// tell them of changes with a `Notifier`.
+    #[serde(default)]
+    pub subscribe: bool,
+    /// The handler method takes a `Context` first: it can log to the
+    /// client, report progress, see cancellation and reach the client.
+    #[serde(default)]
+    pub context: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -346,6 +370,10 @@ pub struct PromptSpec {
     /// them, a handler method builds the messages.
     #[serde(default)]
     pub messages: Option<Vec<MessageSpec>>,
+    /// The handler method takes a `Context` first: it can log to the
+    /// client, report progress, see cancellation and reach the client.
+    #[serde(default)]
+    pub context: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -82,6 +82,8 @@ pub fn validate(spec: &Spec) -> Validated {
     v.type_names(spec);
     v.handler_methods(spec);
     v.upstream(spec);
+    v.context_params(spec);
+    v.tool_content(spec);
     v.lints(spec);
     let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
     let valid = (|| {
@@ -668,6 +670,13 @@ impl Validator {
                     "remove it: a `file` is served as a blob when its `mime_type` is not text",
                 );
             }
+            if resource.context && (resource.text.is_some() || resource.file.is_some()) {
+                self.error(
+                    path.key("context"),
+                    "`context` is for resources that a handler serves",
+                    "remove it, or drop `text`/`file` to serve the resource from a handler",
+                );
+            }
         }
     }
 
@@ -857,6 +866,16 @@ impl Validator {
         let Some(messages) = &prompt.messages else {
             return Some(None);
         };
+        if prompt.context {
+            self.error(
+                path.key("context"),
+                format!(
+                    "the prompt `{}` has fixed `messages`, so no handler takes a context",
+                    prompt.name
+                ),
+                "remove `context`, or remove `messages` to build them in a handler",
+            );
+        }
         if messages.is_empty() {
             self.error(
                 path.key("messages"),
@@ -1120,6 +1139,53 @@ impl Validator {
                 );
             } else {
                 methods.insert(method, what);
+            }
+        }
+    }
+
+    /// A tool returns content blocks or a structured `output`, not both.
+    fn tool_content(&mut self, spec: &Spec) {
+        for (i, t) in spec.tools.iter().enumerate() {
+            if t.content && t.output.is_some() {
+                self.error(
+                    Path::root().key("tools").index(i).key("content"),
+                    format!("the tool `{}` returns either content blocks or an `output` type", t.name),
+                    "remove `content` to return structured `output`, or remove `output`",
+                );
+            }
+        }
+    }
+
+    /// A handler method that takes a context names it `context`, so its
+    /// other parameters may not.
+    fn context_params(&mut self, spec: &Spec) {
+        let mut clashes: Vec<(Path, String)> = Vec::new();
+        for (i, t) in spec.tools.iter().enumerate().filter(|(_, t)| t.context) {
+            for (j, p) in t.params.iter().enumerate() {
+                let path = Path::root().key("tools").index(i).key("params").index(j);
+                clashes.push((path.key("name"), p.name.clone()));
+            }
+        }
+        for (i, t) in spec.resource_templates.iter().enumerate().filter(|(_, t)| t.context) {
+            let path = Path::root().key("resource_templates").index(i);
+            let parts = crate::model::uri_template::parse(&t.uri_template).unwrap_or_default();
+            for name in crate::model::uri_template::vars(&parts) {
+                clashes.push((path.key("uri_template"), name.to_owned()));
+            }
+        }
+        for (i, p) in spec.prompts.iter().enumerate().filter(|(_, p)| p.context) {
+            for (j, a) in p.arguments.iter().enumerate() {
+                let path = Path::root().key("prompts").index(i).key("arguments").index(j);
+                clashes.push((path.key("name"), a.name.clone()));
+            }
+        }
+        for (path, name) in clashes {
+            if ident::snake(&name) == "context" {
+                self.error(
+                    path,
+                    format!("`{name}` would clash with the `context` the handler method takes"),
+                    "rename it, e.g. `topic`, or remove `context: true`",
+                );
             }
         }
     }

@@ -97,6 +97,16 @@ pub struct Model {
     pub has_blobs: bool,
     pub has_dynamic_blobs: bool,
     pub has_text_resources: bool,
+    /// Whether any handler method takes a `Context`: the crate then has
+    /// `src/context.rs`, and the server declares logging.
+    pub has_context: bool,
+    /// Whether any tool returns content blocks.
+    pub has_content: bool,
+    /// Whether clients may subscribe to any resource: the crate then has
+    /// `src/notify.rs`.
+    pub has_subscriptions: bool,
+    /// Rust conditions on `uri`, one per subscribable resource or template.
+    pub subscribable: Vec<String>,
     pub checks: Checks,
     /// Formats that some array's items take: (function, format literal).
     pub item_formats: Vec<(String, String)>,
@@ -183,6 +193,10 @@ pub struct Tool {
     /// Wire names of the parameters, and of the required ones.
     pub property_lits: Vec<String>,
     pub required_lits: Vec<String>,
+    /// Whether the handler method takes a `Context`.
+    pub context: bool,
+    /// Whether the handler returns content blocks.
+    pub content: bool,
 }
 
 /// A struct that derives serde and schemars traits.
@@ -243,6 +257,9 @@ pub struct Resource {
     pub blob_lit: Option<String>,
     pub method: Option<String>,
     pub binary: bool,
+    /// Whether the handler method takes a `Context`.
+    pub context: bool,
+    pub subscribe: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -255,6 +272,9 @@ pub struct Template {
     pub mime_lit: String,
     pub method: String,
     pub binary: bool,
+    /// Whether the handler method takes a `Context`.
+    pub context: bool,
+    pub subscribe: bool,
     /// The constant that holds the parsed template.
     pub const_name: String,
     pub parts: Vec<TemplatePart>,
@@ -298,6 +318,8 @@ pub struct Prompt {
     pub uses_args: bool,
     /// Arguments for every argument, as a JSON string literal.
     pub sample_lit: String,
+    /// Whether the handler method takes a `Context`.
+    pub context: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -449,6 +471,24 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
             || templates.iter().any(|t| t.binary),
         has_text_resources: resources.iter().any(|r| !r.binary)
             || templates.iter().any(|t| !t.binary),
+        has_context: tools.iter().any(|t| t.context)
+            || resources.iter().any(|r| r.context)
+            || templates.iter().any(|t| t.context)
+            || prompts.iter().any(|p| p.context),
+        has_content: tools.iter().any(|t| t.content),
+        has_subscriptions: resources.iter().any(|r| r.subscribe)
+            || templates.iter().any(|t| t.subscribe),
+        subscribable: resources
+            .iter()
+            .filter(|r| r.subscribe)
+            .map(|r| format!("uri == {}", r.uri_lit))
+            .chain(templates.iter().filter(|t| t.subscribe).map(|t| {
+                format!(
+                    "match_template(uri, {}).is_some_and(|values| values.is_ok())",
+                    t.const_name
+                )
+            }))
+            .collect(),
         checks,
         item_formats: types::FORMATS
             .iter()
@@ -666,6 +706,8 @@ impl Builder<'_> {
                 .filter(|p| p.required != Some(false) && p.default.is_none())
                 .map(|p| string_literal(&p.name))
                 .collect(),
+            context: tool.context,
+            content: tool.content,
         }
     }
 
@@ -932,6 +974,8 @@ fn resource(resource: &crate::spec::ResourceSpec, files: &HashMap<String, Vec<u8
         text_lit,
         blob_lit,
         method: (!fixed).then(|| ident::snake(&resource.name)),
+        context: resource.context && !fixed,
+        subscribe: resource.subscribe,
     }
 }
 
@@ -1010,6 +1054,8 @@ fn template(valid: &valid::Template, needs: &mut CheckNeeds) -> Template {
         mime_lit: string_literal(template.mime_type.as_deref().unwrap_or("text/plain")),
         method: ident::snake(&template.name),
         binary: template.binary,
+        context: template.context,
+        subscribe: template.subscribe,
         // From the handler method's name, which is unique: trimming the
         // leading digits off `1x` met the `x` template's constant.
         const_name: format!(
@@ -1152,6 +1198,7 @@ fn prompt(valid: &valid::Prompt, structs: &mut Vec<Struct>) -> Prompt {
             )
             .to_string(),
         ),
+        context: prompt.context,
     }
 }
 
@@ -1366,14 +1413,18 @@ fn methods(
             let name = ident::snake(&param.name);
             doc.push(format!("- `{name}`: {line}").trim_end().to_owned());
         }
-        let params = tool.signature.clone();
+        let params = with_context(tool.context, tool.signature.clone());
         methods.push(Method {
             kind: "tool",
             ident: tool.ident.clone(),
             doc,
             too_many_arguments: params.len() > 6,
             params,
-            returns: tool.output.clone().unwrap_or_else(|| "String".to_owned()),
+            returns: match (&tool.output, tool.content) {
+                (Some(output), _) => output.clone(),
+                (None, true) => "Vec<ContentBlock>".to_owned(),
+                (None, false) => "String".to_owned(),
+            },
         });
     }
     for resource in valid
@@ -1389,7 +1440,7 @@ fn methods(
                 resource.description.as_deref(),
                 format!("Serves the resource `{}`.", resource.uri.replace('`', "'")),
             ),
-            params: Vec::new(),
+            params: with_context(resource.context, Vec::new()),
             returns: if resource.binary { "Vec<u8>" } else { "String" }.to_owned(),
             too_many_arguments: false,
         });
@@ -1398,11 +1449,14 @@ fn methods(
         .iter()
         .zip(valid.templates.iter().map(|t| &t.spec))
     {
-        let params: Vec<String> = template
-            .vars
-            .iter()
-            .map(|v| format!("{}: {}", v.ident, v.ty))
-            .collect();
+        let params: Vec<String> = with_context(
+            template.context,
+            template
+                .vars
+                .iter()
+                .map(|v| format!("{}: {}", v.ident, v.ty))
+                .collect(),
+        );
         methods.push(Method {
             kind: "template",
             ident: template.method.clone(),
@@ -1422,11 +1476,14 @@ fn methods(
         if prompt.messages.is_some() {
             continue;
         }
-        let params: Vec<String> = prompt
-            .args
-            .iter()
-            .map(|f| format!("{}: {}", f.ident, f.ty))
-            .collect();
+        let params: Vec<String> = with_context(
+            prompt.context,
+            prompt
+                .args
+                .iter()
+                .map(|f| format!("{}: {}", f.ident, f.ty))
+                .collect(),
+        );
         methods.push(Method {
             kind: "prompt",
             ident: prompt.ident.clone(),
@@ -1460,6 +1517,17 @@ fn methods(
     methods
 }
 
+/// A handler method's parameters, with `context: Context` first when the
+/// item asks for it.
+fn with_context(context: bool, params: Vec<String>) -> Vec<String> {
+    match context {
+        true => std::iter::once("context: Context".to_owned())
+            .chain(params)
+            .collect(),
+        false => params,
+    }
+}
+
 /// The generated types that handler method signatures mention.
 fn handler_imports(methods: &[Method], enums: &[EnumType], structs: &[Struct]) -> Vec<String> {
     // Every word of every signature, once: a spec has thousands of tools.
@@ -1472,7 +1540,7 @@ fn handler_imports(methods: &[Method], enums: &[EnumType], structs: &[Struct]) -
         .iter()
         .map(|e| e.name.clone())
         .chain(structs.iter().map(|s| s.name.clone()))
-        .chain(std::iter::once("PromptMessage".to_owned()))
+        .chain(["PromptMessage", "Context", "ContentBlock", "Notifier"].map(str::to_owned))
         .filter(|name| mentioned.contains(name.as_str()))
         .collect();
     names.sort();

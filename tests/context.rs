@@ -1,0 +1,165 @@
+//! Handlers that take a context (`context: true`): the everything server,
+//! generated from specs/everything.yaml, built, linted, and driven over
+//! stdio by the official MCP Python SDK; and the spec rules around it.
+
+mod common;
+
+use std::{fs, process::Command};
+
+use common::{
+    assert_lint_clean, generated, mcpgen, notes_server, python, repo, scratch, serve_http,
+};
+
+/// Runs `mcpgen check` on a spec, returning its exit code and stderr.
+fn check(spec: &str) -> (i32, String) {
+    let dir = scratch();
+    let path = dir.path().join("spec.yaml");
+    fs::write(&path, spec).unwrap();
+    let output = mcpgen().arg("check").arg(&path).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const SERVER: &str = "mcpgen: 1\nserver:\n  name: s\n  version: 0.1.0\n";
+
+#[test]
+fn the_everything_server_is_lint_clean() {
+    assert_lint_clean(&generated("everything.yaml", "everything-server").dir);
+}
+
+#[test]
+fn the_python_sdk_sees_logging_progress_cancellation_and_rich_content() {
+    let server = generated("everything.yaml", "everything-server");
+    let output = Command::new(python())
+        .arg(repo().join("tests/interop/python_context.py"))
+        .arg(&server.binary)
+        .output()
+        .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        output.status.success() && summary == "9 passed, 0 failed",
+        "the client reported failures:\n{stdout}\n{stderr}"
+    );
+}
+
+/// Runs tests/interop/python_subscribe.py and checks its summary.
+fn assert_subscriptions_work(args: &[&std::ffi::OsStr]) {
+    let output = Command::new(python())
+        .arg(repo().join("tests/interop/python_subscribe.py"))
+        .args(args)
+        .output()
+        .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        output.status.success() && summary == "5 passed, 0 failed",
+        "the client reported failures:\n{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn a_notes_subscriber_hears_of_its_own_changes_over_stdio() {
+    let dir = scratch();
+    let db = dir.path().join("notes.db");
+    assert_subscriptions_work(&[
+        "--stdio".as_ref(),
+        notes_server().as_os_str(),
+        "--db".as_ref(),
+        db.as_os_str(),
+    ]);
+}
+
+#[test]
+fn a_notes_subscriber_hears_of_changes_made_in_another_http_session() {
+    let dir = scratch();
+    let mut server = serve_http(
+        Command::new(notes_server())
+            .arg("--db")
+            .arg(dir.path().join("notes.db"))
+            .arg("--http")
+            .arg("127.0.0.1:0"),
+    );
+    let url = format!("http://{}/mcp", server.addr);
+    let result = std::panic::catch_unwind(|| {
+        assert_subscriptions_work(&["--http".as_ref(), url.as_ref()]);
+    });
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn a_spec_without_context_gets_no_context_and_no_logging() {
+    let dir = scratch();
+    let out = dir.path().join("notes");
+    mcpgen()
+        .arg("new")
+        .arg(repo().join("specs/notes.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!out.join("src/context.rs").exists());
+    let server = fs::read_to_string(out.join("src/server.rs")).unwrap();
+    assert!(!server.contains("enable_logging"));
+    assert!(!server.contains("crate::context"));
+    // Subscriptions alone bring no logging.
+    assert!(out.join("src/notify.rs").exists());
+    assert!(server.contains("enable_resources_subscribe"));
+}
+
+#[test]
+fn context_is_refused_where_no_handler_takes_it() {
+    let (code, stderr) = check(&format!(
+        "{SERVER}resources:\n  - uri: a://b\n    name: b\n    text: hi\n    context: true\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("`context` is for resources that a handler serves"));
+    assert!(stderr.contains("resources[0].context"), "{stderr}");
+
+    let (code, stderr) = check(&format!(
+        "{SERVER}prompts:\n  - name: p\n    context: true\n    messages: [{{ text: hi }}]\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("has fixed `messages`, so no handler takes a context"));
+    assert!(stderr.contains("prompts[0].context"), "{stderr}");
+}
+
+#[test]
+fn a_parameter_may_not_take_the_name_of_the_context() {
+    let (code, stderr) = check(&format!(
+        "{SERVER}tools:\n  - name: t\n    context: true\n    params:\n      - name: Context\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("`Context` would clash with the `context`"));
+    assert!(stderr.contains("tools[0].params[0].name"), "{stderr}");
+
+    let (code, stderr) = check(&format!(
+        "{SERVER}resource_templates:\n  - uri_template: a://{{context}}\n    name: t\n    context: true\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("`context` would clash"), "{stderr}");
+
+    // Without `context: true`, the name is free.
+    let (code, stderr) = check(&format!(
+        "{SERVER}tools:\n  - name: t\n    params:\n      - name: context\n"
+    ));
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_tool_returns_content_blocks_or_structured_output_not_both() {
+    let (code, stderr) = check(&format!(
+        "{SERVER}types:\n  - name: T\n    fields: [{{ name: a }}]\ntools:\n  - name: t\n    content: true\n    output: T\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("returns either content blocks or an `output` type"));
+    assert!(stderr.contains("tools[0].content"), "{stderr}");
+}
