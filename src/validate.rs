@@ -1149,7 +1149,10 @@ impl Validator {
             if t.content && t.output.is_some() {
                 self.error(
                     Path::root().key("tools").index(i).key("content"),
-                    format!("the tool `{}` returns either content blocks or an `output` type", t.name),
+                    format!(
+                        "the tool `{}` returns either content blocks or an `output` type",
+                        t.name
+                    ),
                     "remove `content` to return structured `output`, or remove `output`",
                 );
             }
@@ -1166,7 +1169,12 @@ impl Validator {
                 clashes.push((path.key("name"), p.name.clone()));
             }
         }
-        for (i, t) in spec.resource_templates.iter().enumerate().filter(|(_, t)| t.context) {
+        for (i, t) in spec
+            .resource_templates
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.context)
+        {
             let path = Path::root().key("resource_templates").index(i);
             let parts = crate::model::uri_template::parse(&t.uri_template).unwrap_or_default();
             for name in crate::model::uri_template::vars(&parts) {
@@ -1175,7 +1183,11 @@ impl Validator {
         }
         for (i, p) in spec.prompts.iter().enumerate().filter(|(_, p)| p.context) {
             for (j, a) in p.arguments.iter().enumerate() {
-                let path = Path::root().key("prompts").index(i).key("arguments").index(j);
+                let path = Path::root()
+                    .key("prompts")
+                    .index(i)
+                    .key("arguments")
+                    .index(j);
                 clashes.push((path.key("name"), a.name.clone()));
             }
         }
