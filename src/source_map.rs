@@ -1672,7 +1672,10 @@ tools:
     }
 
     #[test]
-    fn large_documents_are_indexed_quickly() {
+    /// A 100,000-line document is indexed whole and located correctly at
+    /// its end. How fast is for `bench/scaling` (`mcpgen check` on 5,000
+    /// tools) to say, not a timed test.
+    fn large_documents_are_indexed() {
         let mut source = String::from("name: big\ntools:\n");
         for i in 0..5_000 {
             source.push_str(&format!(
@@ -1684,14 +1687,10 @@ tools:
             ));
         }
         assert!(source.lines().count() >= 100_000);
-        let start = std::time::Instant::now();
         let map = SourceMap::new(&source);
-        let elapsed = start.elapsed();
         let span = map.locate(&path("tools[4999].params[1].type")).unwrap();
         assert_eq!(shown(&source, span).1, "integer");
         let span = map.locate(&path("tools[4999].meta.again.k")).unwrap();
         assert_eq!(shown(&source, span).1, "v");
-        // Generous, for unoptimised builds on slow machines.
-        assert!(elapsed.as_millis() < 2_000, "took {elapsed:?}");
     }
 }
