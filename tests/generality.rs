@@ -840,22 +840,11 @@ fn sample_uri(template: &Value) -> String {
             Some(p) if p["type"] == "integer" => sample(p, &[], 0).to_string(),
             Some(p) => string_sample(p, "example"),
         };
-        uri.push_str(&percent_encode(&value));
+        uri.push_str(&common::percent_encode(&value));
         rest = &rest[close + 1..];
     }
     uri.push_str(rest);
     uri
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `completion/complete` offers what an argument's handler method returns

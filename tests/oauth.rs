@@ -4,20 +4,26 @@
 //! client (tests/interop/oauth_client.py).
 //!
 //! The server is the notes server with an `auth` section: `add_note` needs
-//! `notes:write`, and reading `notes://{name}` needs `notes:read`.
+//! `notes:write`, and reading `notes://{name}` needs `notes:read`; and one
+//! more tool, `whoami`, whose handler takes a context and answers with what
+//! `Context::caller` says of the token.
 
 mod common;
 
 use std::{
-    io::{BufRead, BufReader, Read, Write},
-    net::{SocketAddr, TcpListener, TcpStream},
+    io::{BufRead, BufReader},
+    net::{SocketAddr, TcpListener},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     sync::{OnceLock, mpsc},
     time::Duration,
 };
 
-use common::{TIMEOUT, mcpgen, repo, scratch, serve_http, tool};
+use common::{
+    mcpgen,
+    raw_http::{self, Reply},
+    repo, scratch, serve_http, tool,
+};
 use serde_json::{Value, json};
 
 /// The notes spec with an `auth` section and scopes on two items.
@@ -34,9 +40,36 @@ fn auth_spec(dir: &Path) -> PathBuf {
             "  - uri_template: notes://{name}\n    scopes: [notes:read]\n",
             1,
         )
+        .replacen(
+            "tools:\n",
+            "tools:\n  - name: whoami\n    description: Who the token says is calling.\n    context: true\n",
+            1,
+        )
         + "\nauth:\n  scopes: [notes:read, notes:write]\n";
     assert!(spec.contains("scopes: [notes:write]") && spec.contains("scopes: [notes:read]\n"));
-    std::fs::copy(repo().join("specs/notes.rs"), dir.join("notes.rs")).unwrap();
+    assert!(spec.contains("name: whoami"));
+    // The handler of `whoami`: the caller's client id and scopes, as the
+    // server verified them.
+    let handlers = std::fs::read_to_string(repo().join("specs/notes.rs")).unwrap();
+    let handlers = handlers.replacen(
+        "impl Handler for App {\n",
+        concat!(
+            "impl Handler for App {\n",
+            "    async fn whoami(&self, context: crate::context::Context) -> Result<String, Error> {\n",
+            "        let caller = context\n",
+            "            .caller()\n",
+            "            .ok_or_else(|| Error::invalid(\"no caller\"))?;\n",
+            "        Ok(format!(\n",
+            "            \"client {} with {}\",\n",
+            "            caller.client_id.as_deref().unwrap_or(\"?\"),\n",
+            "            caller.scopes.join(\" \")\n",
+            "        ))\n",
+            "    }\n\n",
+        ),
+        1,
+    );
+    assert!(handlers.contains("async fn whoami"));
+    std::fs::write(dir.join("notes.rs"), handlers).unwrap();
     let path = dir.join("notes.yaml");
     std::fs::write(&path, spec).unwrap();
     path
@@ -105,8 +138,8 @@ impl AuthServer {
     fn token(&self, resource: &str, scope: &str) -> String {
         let form = format!(
             "grant_type=client_credentials&client_id=refusals&client_secret=secret&scope={}&resource={}",
-            encode(scope),
-            encode(resource)
+            common::percent_encode(scope),
+            common::percent_encode(resource)
         );
         let reply = http(
             self.addr(),
@@ -188,17 +221,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The generated server, with OAuth from `issuer`, on a free loopback port.
 struct McpServer {
     process: common::HttpProcess,
@@ -278,22 +300,6 @@ fn call(id: u64, tool: &str, arguments: Value) -> Value {
         "params": {"name": tool, "arguments": arguments}})
 }
 
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
-}
-
 /// One HTTP/1.1 request on its own connection; the body is read to EOF.
 fn http(
     addr: SocketAddr,
@@ -302,58 +308,7 @@ fn http(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read the response");
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
-        .collect();
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(body)
-    } else {
-        body.to_owned()
-    };
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if size == 0 || rest.len() < size {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        body = rest[size..].trim_start_matches("\r\n");
-    }
-    out
+    raw_http::request(addr, method, path, headers, body)
 }
 
 /// Runs tests/interop/oauth_client.py with `clients` concurrent clients.
@@ -417,6 +372,15 @@ fn the_python_sdk_discovers_registers_authorizes_and_calls_tools() {
         "{done}"
     );
     assert_eq!(done["results"].as_array().unwrap().len(), 1, "{done}");
+    // The handler saw the caller: the client the authorization server
+    // registered, with the scopes the token grants.
+    let who = done["whoami"][0].as_str().unwrap();
+    let (client, scopes) = who
+        .strip_prefix("client ")
+        .and_then(|rest| rest.split_once(" with "))
+        .unwrap_or_else(|| panic!("whoami said {who:?}"));
+    assert!(!client.is_empty() && client != "?", "{who}");
+    assert!(scopes.split(' ').any(|s| s.starts_with("notes:")), "{who}");
     let log = server.log();
     assert!(!log.contains("eyJ"), "a token reached the log:\n{log}");
 }

@@ -12,6 +12,7 @@ use std::{
 };
 
 pub mod compat;
+pub mod raw_http;
 
 use serde_json::{Value, json};
 
@@ -453,4 +454,17 @@ pub fn serve_http(command: &mut Command) -> HttpProcess {
         addr,
         stderr,
     }
+}
+
+/// `text` percent-encoded as RFC 3986 does: every byte but the unreserved
+/// characters. The tests' own copy, an oracle independent of mcpgen's.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -10,9 +10,10 @@ and runs the authorization code grant with PKCE. The authorization server
 (tests/interop/oidc/provider.mjs) logs in and consents by itself, so the
 browser is played by following its redirects with httpx until the one to the
 client's redirect URI. Then each client lists the tools and calls
-`list_notes`.
+`list_notes` and `whoami`.
 
-Prints one JSON object: {"tools": [names], "results": [text of each call]}.
+Prints one JSON object: {"tools": [names], "results": [text of each
+list_notes], "whoami": [text of each whoami: the caller the server saw]}.
 """
 
 import asyncio
@@ -75,7 +76,7 @@ class Browser:
         return self.callback
 
 
-async def client(url: str) -> tuple[list[str], str]:
+async def client(url: str) -> tuple[list[str], str, str]:
     browser = Browser()
     auth = OAuthClientProvider(
         server_url=url,
@@ -96,13 +97,20 @@ async def client(url: str) -> tuple[list[str], str]:
             result = await session.call_tool("list_notes", {})
             if result.isError:
                 raise RuntimeError(f"list_notes failed: {result}")
-            return [tool.name for tool in tools.tools], result.content[0].text
+            who = await session.call_tool("whoami", {})
+            if who.isError:
+                raise RuntimeError(f"whoami failed: {who}")
+            return [tool.name for tool in tools.tools], result.content[0].text, who.content[0].text
 
 
 async def main() -> None:
     url, count = sys.argv[1], int(sys.argv[2])
     done = await asyncio.wait_for(asyncio.gather(*(client(url) for _ in range(count))), 120)
-    print(json.dumps({"tools": done[0][0], "results": [text for _, text in done]}))
+    print(json.dumps({
+        "tools": done[0][0],
+        "results": [text for _, text, _ in done],
+        "whoami": [who for _, _, who in done],
+    }))
 
 
 asyncio.run(main())

@@ -126,4 +126,10 @@ provider.use(async (ctx, next) => {
   await next();
 });
 
-provider.listen(Number(port), '127.0.0.1', () => console.log('ready'));
+const server = provider.listen(Number(port), '127.0.0.1', () => console.log('ready'));
+// Node closes an idle kept-alive connection after 5 s, just when Python's
+// httpx stops reusing one: a client's request could meet a connection the
+// server was closing ("Server disconnected without sending a response").
+// Keep idle connections open longer than the clients do.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
