@@ -21,7 +21,7 @@ use std::{
 
 use common::{
     mcpgen,
-    raw_http::{self, Reply},
+    raw_http::{Reply, request as http},
     repo, scratch, serve_http, tool,
 };
 use serde_json::{Value, json};
@@ -298,17 +298,6 @@ fn initialize() -> Value {
 fn call(id: u64, tool: &str, arguments: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
         "params": {"name": tool, "arguments": arguments}})
-}
-
-/// One HTTP/1.1 request on its own connection; the body is read to EOF.
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Reply {
-    raw_http::request(addr, method, path, headers, body)
 }
 
 /// Runs tests/interop/oauth_client.py with `clients` concurrent clients.
