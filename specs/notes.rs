@@ -96,11 +96,12 @@ impl Handler for App {
         if content.len() > MAX_CONTENT {
             return Err(Error::invalid("Error: Content must be at most 1 MiB."));
         }
-        self.db().execute(
-            "INSERT INTO notes (name, content) VALUES (?1, ?2)
-             ON CONFLICT (name) DO UPDATE SET content = excluded.content",
-            params![name, content],
-        )?;
+        self.db()
+            .prepare_cached(
+                "INSERT INTO notes (name, content) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET content = excluded.content",
+            )?
+            .execute(params![name, content])?;
         self.changed(&name).await;
         Ok(format!("Note '{name}' added successfully."))
     }
@@ -121,7 +122,8 @@ impl Handler for App {
         check_name(&name)?;
         let deleted = self
             .db()
-            .execute("DELETE FROM notes WHERE name = ?1", [&name])?;
+            .prepare_cached("DELETE FROM notes WHERE name = ?1")?
+            .execute([&name])?;
         if deleted == 0 {
             return Ok(format!("Note '{name}' not found."));
         }
@@ -150,7 +152,8 @@ impl Handler for App {
     async fn notes_count(&self) -> Result<String, Error> {
         let count: i64 = self
             .db()
-            .query_row("SELECT COUNT(*) FROM notes", [], |row| row.get(0))?;
+            .prepare_cached("SELECT COUNT(*) FROM notes")?
+            .query_row([], |row| row.get(0))?;
         Ok(format!("{count} notes saved"))
     }
 
@@ -158,11 +161,8 @@ impl Handler for App {
         check_name(&name)?;
         let content: Option<String> = self
             .db()
-            .query_row(
-                "SELECT content FROM notes WHERE name = ?1",
-                [&name],
-                |row| row.get(0),
-            )
+            .prepare_cached("SELECT content FROM notes WHERE name = ?1")?
+            .query_row([&name], |row| row.get(0))
             .optional()?;
         Ok(content.unwrap_or_else(|| format!("Note '{name}' not found.")))
     }

@@ -21,7 +21,9 @@ const USAGE: &str = "\
 usage: mcpbench --server NAME=CMD [--server NAME=CMD ...] [--quick] [options]
 
 Benchmarks MCP stdio servers over real pipes. The first server named is the
-baseline (the floor) that every ratio refers to. CMD is split on whitespace.
+baseline (the floor) that ratios refer to, except for a server given another
+with `--against NAME=BASE` (e.g. a SQLite server against a SQLite floor).
+CMD is split on whitespace.
 Each `{tmp}` in it becomes a fresh empty directory per server process, e.g.
   --server gen=\"target/release/notes-server --db {tmp}/notes.db\"
 (the spawn phase shares one directory across a server's spawns, so after the
@@ -103,6 +105,8 @@ impl Server {
 
 struct Config {
     servers: Vec<Server>,
+    /// For each server, the index of the server its ratios refer to.
+    bases: Vec<usize>,
     counts: Counts,
     quick: bool,
 }
@@ -135,6 +139,7 @@ fn main() -> ExitCode {
 /// `Ok(None)` means help was asked for.
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Config>> {
     let mut servers = Vec::new();
+    let mut against = Vec::new();
     let mut quick = false;
     let mut overrides = Vec::new();
     let mut args = args.into_iter();
@@ -162,6 +167,11 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Config>> 
                         name: name.to_owned(),
                         command: command.to_owned(),
                     });
+                } else if flag == "--against" {
+                    let (name, base) = value
+                        .split_once('=')
+                        .ok_or_else(|| format!("--against wants NAME=BASE, got {value:?}"))?;
+                    against.push((name.to_owned(), base.to_owned()));
                 } else {
                     let n: usize = value
                         .parse()
@@ -174,6 +184,16 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Config>> 
     }
     if servers.is_empty() {
         return Err("give at least one --server NAME=CMD".into());
+    }
+    let index = |name: &str| {
+        servers
+            .iter()
+            .position(|s| s.name == name)
+            .ok_or_else(|| format!("--against names {name:?}, which no --server is"))
+    };
+    let mut bases = vec![0; servers.len()];
+    for (name, base) in &against {
+        bases[index(name)?] = index(base)?;
     }
     let mut counts = if quick { QUICK } else { FULL };
     for (flag, n) in overrides {
@@ -194,6 +214,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Config>> 
     }
     Ok(Some(Config {
         servers,
+        bases,
         counts,
         quick,
     }))
@@ -208,7 +229,8 @@ fn run(config: &Config) -> Result<Report> {
     let run_id = format!("b{:x}", since_epoch().as_millis());
     let mut results: Vec<Results> = servers
         .iter()
-        .map(|s| Results::new(&s.name, &s.command))
+        .zip(&config.bases)
+        .map(|(s, &base)| Results::new(&s.name, &s.command, base))
         .collect();
 
     eprintln!(

@@ -26,6 +26,8 @@ pub struct Figures {
 
 pub struct Results {
     pub name: String,
+    /// The index of the server whose figures this one's ratios refer to.
+    pub base: usize,
     pub command: String,
     pub figures: Figures,
     /// Wrong or failed responses, servers that had to be killed.
@@ -33,9 +35,10 @@ pub struct Results {
 }
 
 impl Results {
-    pub fn new(name: &str, command: &str) -> Self {
+    pub fn new(name: &str, command: &str, base: usize) -> Self {
         Self {
             name: name.to_owned(),
+            base,
             command: command.to_owned(),
             figures: Figures::default(),
             warnings: Vec::new(),
@@ -134,8 +137,9 @@ const LABEL_WIDTH: usize = 36;
 const COLUMN_WIDTH: usize = 20;
 
 impl Report {
-    fn baseline(&self) -> &Figures {
-        &self.results[0].figures
+    /// The figures that `result`'s ratios refer to.
+    fn base(&self, result: &Results) -> &Figures {
+        &self.results[result.base].figures
     }
 
     pub fn table(&self) -> String {
@@ -161,13 +165,12 @@ impl Report {
         out.push('\n');
         for metric in METRICS {
             let _ = write!(out, "{:LABEL_WIDTH$}", metric.label);
-            let base = (metric.value)(self.baseline());
             for (i, result) in self.results.iter().enumerate() {
                 let value = (metric.value)(&result.figures);
-                let ratio = if i == 0 {
+                let ratio = if i == result.base {
                     String::new()
                 } else {
-                    format!("x{}", number(value / base))
+                    format!("x{}", number(value / (metric.value)(self.base(result))))
                 };
                 let _ = write!(out, "{:>12} {ratio:>7}", number(value));
             }
@@ -178,6 +181,12 @@ impl Report {
             "\nxN = server / {} (first server); lower is better, except throughput.",
             self.results[0].name
         );
+        for result in &self.results {
+            if result.base != 0 {
+                let base = &self.results[result.base].name;
+                let _ = writeln!(out, "{}: xN = {} / {base}.", result.name, result.name);
+            }
+        }
         for result in &self.results {
             for warning in &result.warnings {
                 let _ = writeln!(out, "warning: {}: {warning}", result.name);
@@ -198,13 +207,14 @@ impl Report {
                 let mut ratios = Map::new();
                 for metric in METRICS {
                     let value = (metric.value)(&result.figures);
-                    let ratio = value / (metric.value)(self.baseline());
+                    let ratio = value / (metric.value)(self.base(result));
                     figures.insert(metric.key.into(), json!(round(value)));
                     ratios.insert(metric.key.into(), json!(round(ratio)));
                 }
                 json!({
                     "name": result.name,
                     "command": result.command,
+                    "baseline": self.results[result.base].name,
                     "figures": figures,
                     "ratios": ratios,
                     "warnings": result.warnings,
