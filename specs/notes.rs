@@ -134,19 +134,22 @@ impl Handler for App {
     async fn all_notes(&self) -> Result<String, Error> {
         let db = self.db();
         let mut query = db.prepare_cached("SELECT name, content FROM notes ORDER BY id")?;
-        let notes = query
-            .query_map([], |row| {
-                Ok(format!(
-                    "## {}\n{}",
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        // One string, written in place: no string per note.
+        let mut notes = String::new();
+        let mut rows = query.query([])?;
+        while let Some(row) = rows.next()? {
+            if !notes.is_empty() {
+                notes.push('\n');
+            }
+            notes.push_str("## ");
+            notes.push_str(row.get_ref(0)?.as_str()?);
+            notes.push('\n');
+            notes.push_str(row.get_ref(1)?.as_str()?);
+        }
         if notes.is_empty() {
             return Ok("No notes available.".to_owned());
         }
-        Ok(notes.join("\n"))
+        Ok(notes)
     }
 
     async fn notes_count(&self) -> Result<String, Error> {

@@ -30,6 +30,7 @@ Each `{tmp}` in it becomes a fresh empty directory per server process, e.g.
 warm-up spawns a database already exists, as in normal use).
 
 options, with defaults as full / --quick:
+  --against NAME=BASE  the server NAME's ratios refer to the server BASE
   --spawns N      spawns timed to the initialize response      [200 / 50]
   --calls N       sequential tools/call round trips            [5000 / 2000]
   --pipelined N   tools/call requests per pipelined burst      [20000 / 5000]
