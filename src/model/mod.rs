@@ -214,6 +214,9 @@ pub struct Tool {
     /// Whether the handler may send the client requests (`elicit`,
     /// `sampling`, `roots`).
     pub asks: bool,
+    /// The `Context` methods it may ask with, for the crate's README, e.g.
+    /// `` `elicit::<Booking>` ``.
+    pub asks_with: Vec<String>,
     /// The input schema that the spec declares whole (`input_schema`), as a
     /// JSON string literal: the handler takes the arguments as one object.
     pub input_schema_lit: Option<String>,
@@ -738,6 +741,13 @@ impl Builder<'_> {
             context: tool.context,
             content: tool.content,
             asks: !tool.elicit.is_empty() || tool.sampling || tool.roots,
+            asks_with: tool
+                .elicit
+                .iter()
+                .map(|form| format!("`elicit::<{}>`", type_name(form)))
+                .chain(tool.sampling.then(|| "`sample`".to_owned()))
+                .chain(tool.roots.then(|| "`roots`".to_owned()))
+                .collect(),
             input_schema_lit: tool
                 .input_schema
                 .as_ref()
