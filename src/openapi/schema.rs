@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 use serde_yaml::Value as Yaml;
 
-use super::{mapping, to_yaml, yaml_str};
+use super::{mapping, ordered_properties, to_yaml, yaml_str};
 use crate::{
     diagnostic::{Diagnostic, Path},
     model::{ident, types},
@@ -475,8 +475,8 @@ impl<'a> Mapper<'a> {
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let mut fields = Vec::new();
-        let properties = object.get("properties").and_then(Value::as_object)?;
-        for (property, property_schema) in properties {
+        object.get("properties").and_then(Value::as_object)?;
+        for (property, property_schema) in ordered_properties(object) {
             let hint = format!("{name}{}", ident::pascal(property).trim_start_matches("r#"));
             let mapped = self.map_at(
                 property_schema,
@@ -531,10 +531,8 @@ impl<'a> Mapper<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let properties = object
-            .get("properties")?
-            .as_object()?
-            .iter()
+        let properties = ordered_properties(object)
+            .into_iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         Some((properties, required))
