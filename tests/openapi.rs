@@ -775,3 +775,80 @@ fn the_mcp_client_s_token_never_reaches_the_upstream() {
     assert!(!head.contains(client_token), "{head}");
     assert!(!lower.contains("authorization"), "{head}");
 }
+
+#[test]
+fn external_refs_are_refused_unless_allowed_and_then_read_from_relative_files_only() {
+    let dir = scratch();
+    let api = dir.path().join("api.yaml");
+    fs::create_dir(dir.path().join("schemas")).unwrap();
+    let write_api = |pet_ref: &str| {
+        fs::write(
+            &api,
+            format!(
+                "{HEAD}paths:\n  /pets/{{id}}:\n    get:\n      operationId: getPet\n      parameters:\n        - $ref: 'schemas/common.yaml#/parameters/Id'\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{ $ref: '{pet_ref}' }}\n"
+            ),
+        )
+        .unwrap();
+    };
+    write_api("schemas/pet.yaml#/Pet");
+    fs::write(
+        dir.path().join("schemas/common.yaml"),
+        "parameters:\n  Id: { name: id, in: path, required: true, schema: { type: integer } }\n",
+    )
+    .unwrap();
+    // A file that refers back to itself, locally and by name, and on.
+    fs::write(
+        dir.path().join("schemas/pet.yaml"),
+        "Pet:\n  type: object\n  properties:\n    name: { type: string }\n    owner: { $ref: '#/Owner' }\n    id: { $ref: 'common.yaml#/parameters/Id/schema' }\nOwner:\n  type: object\n  properties:\n    zname: { type: string }\n    pets: { type: array, items: { $ref: 'pet.yaml#/Pet' } }\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let output = mcpgen()
+            .args(["import", "openapi"])
+            .arg(&api)
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, _, stderr) = run(&[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is refused: mcpgen reads one document unless `--allow-external-refs`"),
+        "{stderr}"
+    );
+
+    let (code, spec, stderr) = run(&["--allow-external-refs"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // Named types from the other file, its properties in their order.
+    assert!(
+        spec.contains("- name: Pet\n  fields:\n  - name: name\n    required: false\n  - name: owner\n    type: Owner\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("- name: Owner\n  fields:\n  - name: zname\n    required: false\n  - name: pets\n    type: array\n    items:\n      type: Pet\n"),
+        "{spec}"
+    );
+    assert!(spec.contains("  output: Pet\n") && spec.contains("  - name: id\n    type: integer\n"));
+    let file = dir.path().join("spec.yaml");
+    fs::write(&file, &spec).unwrap();
+    mcpgen().arg("check").arg(&file).assert().success();
+
+    // Never the network, nor a path outside the relative tree's reach.
+    for (pet_ref, expected) in [
+        ("https://example.com/pet.yaml#/Pet", "names a URL"),
+        ("/etc/hosts#/Pet", "names an absolute path"),
+        ("schemas/missing.yaml#/Pet", "cannot read"),
+        ("schemas/pet.yaml#Pet", "is not a JSON Pointer"),
+    ] {
+        write_api(pet_ref);
+        let (code, _, stderr) = run(&["--allow-external-refs"]);
+        assert_eq!(code, Some(1), "{pet_ref}: {stderr}");
+        assert!(stderr.contains(expected), "{pet_ref}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}

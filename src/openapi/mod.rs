@@ -7,6 +7,7 @@
 //! free-form objects). The same document and options always give the same
 //! bytes.
 
+mod external;
 mod glob;
 mod schema;
 
@@ -50,6 +51,9 @@ pub struct Options {
     pub name: Option<String>,
     /// The API's base URL [default: the document's first server].
     pub base_url: Option<String>,
+    /// With `--allow-external-refs`: the directory that the document's
+    /// external `$ref`s are relative to. Without it, they are refused.
+    pub external_refs: Option<std::path::PathBuf>,
 }
 
 /// The spec, as YAML text, and what the import has to say about it.
@@ -87,6 +91,14 @@ pub fn import(source: &str, file: &str, options: &Options) -> Result<Imported, V
             return Err(vec![diagnostic]);
         }
     };
+    let mut document = document;
+    if let Some(dir) = &options.external_refs
+        && let Err(message) = external::bundle(&mut document, dir)
+    {
+        return Err(vec![Diagnostic::error(Path::root(), message).with_help(
+            "give a path relative to the document, e.g. `schemas.yaml#/Pet`",
+        )]);
+    }
     let mut importer = Importer {
         document: &document,
         diagnostics: Vec::new(),
