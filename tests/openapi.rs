@@ -852,3 +852,31 @@ fn external_refs_are_refused_unless_allowed_and_then_read_from_relative_files_on
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn a_multipart_operation_is_skipped_with_a_warning_that_names_it() {
+    let dir = scratch();
+    let api = dir.path().join("api.yaml");
+    fs::write(
+        &api,
+        format!(
+            "{HEAD}paths:\n  /photos:\n    post:\n      operationId: uploadPhoto\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {{ type: object, properties: {{ file: {{ type: string, format: binary }} }} }}\n      responses: {{ '201': {{ description: ok }} }}\n    get:\n      operationId: listPhotos\n      responses: {{ '200': {{ description: ok }} }}\n"
+        ),
+    )
+    .unwrap();
+    let output = mcpgen()
+        .args(["import", "openapi"])
+        .arg(&api)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let spec = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the operation `uploadPhoto` takes a body mcpgen cannot send (multipart/form-data); it is skipped"
+        ),
+        "{stderr}"
+    );
+    assert!(spec.contains("name: listPhotos") && !spec.contains("uploadPhoto"));
+}
