@@ -129,7 +129,14 @@ fn petstore() -> &'static Petstore {
         let stub = fs::read_to_string(&handlers).unwrap();
         let start = stub.find("    async fn get_inventory").expect("the stub");
         let stop = stub[start..].find("    }\n").unwrap() + start + "    }\n".len();
-        let written = [&stub[..start], INVENTORY_HANDLER, &stub[stop..]].concat();
+        let written = [&stub[..start], INVENTORY_HANDLER, &stub[stop..]]
+            .concat()
+            // The settings' Debug, on stderr, where a secret must not show.
+            .replacen(
+                "    fn new(_settings: &Settings) -> Result<Self, Error> {\n",
+                "    fn new(settings: &Settings) -> Result<Self, Error> {\n        eprintln!(\"settings: {settings:?}\");\n",
+                1,
+            );
         fs::write(&handlers, written).unwrap();
         common::assert_lint_clean(&out);
         let binary = common::build(&out, "test-petstore-mcp");
@@ -750,7 +757,7 @@ fn the_mcp_client_s_token_never_reaches_the_upstream() {
         .env(API_KEY_ENV, "key-123")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let start = Instant::now();
@@ -765,7 +772,16 @@ fn the_mcp_client_s_token_never_reaches_the_upstream() {
         &[],
     );
     let _ = server.kill();
-    let _ = server.wait();
+    let stderr = server.wait_with_output().unwrap().stderr;
+    let stderr = String::from_utf8_lossy(&stderr);
+    // The handler printed the settings: the key is a secret, the token
+    // URL is not.
+    assert!(
+        stderr.contains("api_key_key: \"<secret>\"")
+            && stderr.contains("oauth_token_url: \"http://127.0.0.1:4010/oauth/token\""),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("key-123"), "{stderr}");
     let result = &out["results"]["getUser"];
     assert_eq!(result["isError"], json!(false), "{out}");
     assert_eq!(result["structured"]["username"], json!("ada"));
