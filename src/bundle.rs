@@ -204,6 +204,9 @@ pub fn manifest(loaded: &Loaded, platform: &Platform, icon: bool) -> (Value, Vec
                 };
                 option.insert("default".into(), value);
             }
+            // An upstream credential is needed only by the operations that
+            // accept its scheme.
+            (SettingDefault::None, _) if setting.upstream.is_some() => {}
             (SettingDefault::None, _) => {
                 option.insert("required".into(), json!(true));
             }

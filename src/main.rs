@@ -238,6 +238,10 @@ enum Import {
         /// The API's base URL [default: the document's first server]
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Read the files that `$ref`s name, relative to the document (never
+        /// URLs or absolute paths); without it, such a `$ref` is an error
+        #[arg(long)]
+        allow_external_refs: bool,
     },
 }
 
@@ -340,6 +344,7 @@ fn main() -> ExitCode {
             rename,
             name,
             base_url,
+            allow_external_refs,
         }) => mcpgen::openapi::run(
             &file,
             out.as_deref(),
@@ -354,6 +359,12 @@ fn main() -> ExitCode {
                 renames: rename,
                 name,
                 base_url,
+                external_refs: allow_external_refs.then(|| {
+                    file.parent()
+                        .filter(|dir| !dir.as_os_str().is_empty())
+                        .unwrap_or(std::path::Path::new("."))
+                        .to_owned()
+                }),
             },
             format,
         ),

@@ -103,7 +103,11 @@ pub fn server_json(loaded: &Loaded, options: &Options) -> Result<Value, Failure>
         }
         input.insert("format".into(), json!(format));
         // Required when the server has no value of its own for it.
-        let required = matches!(default, model::SettingDefault::None) && ty != "bool";
+        // An upstream credential is needed only by the operations that
+        // accept its scheme.
+        let required = matches!(default, model::SettingDefault::None)
+            && ty != "bool"
+            && setting.upstream.is_none();
         input.insert("isRequired".into(), json!(required));
         if setting.secret {
             input.insert("isSecret".into(), json!(true));

@@ -108,6 +108,11 @@ pub struct SettingSpec {
     /// secret is never passed on the command line.
     #[serde(default)]
     pub secret: bool,
+    /// Not written in a spec: the `upstream.auth` entry (its index, and the
+    /// key that names it) whose credential this setting holds.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub upstream: Option<(usize, &'static str)>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -69,6 +69,17 @@ pub struct Validated {
 
 /// Checks `spec`, and resolves what it refers to.
 pub fn validate(spec: &Spec) -> Validated {
+    // The upstream credentials are settings like the spec's own.
+    let credentials = upstream::credential_settings(spec);
+    let with_credentials;
+    let spec = if credentials.is_empty() {
+        spec
+    } else {
+        let mut extended = spec.clone();
+        extended.settings.extend(credentials);
+        with_credentials = extended;
+        &with_credentials
+    };
     let mut v = Validator::default();
     v.server(spec);
     v.sharing(spec);
@@ -222,10 +233,16 @@ impl Validator {
         let mut settings = Vec::new();
         for (i, setting) in spec.settings.iter().enumerate() {
             let path = Path::root().key("settings").index(i);
+            // A credential's setting answers for the `upstream.auth` key that
+            // implies it.
+            let at = |key: &str| match setting.upstream {
+                Some((j, from)) => Path::root().key("upstream").key("auth").index(j).key(from),
+                None => path.key(key),
+            };
             self.unique(
                 &mut seen,
                 ident::snake(&setting.name),
-                &path.key("name"),
+                &at("name"),
                 "setting",
             );
             if !setting
@@ -239,7 +256,7 @@ impl Validator {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
                 self.error(
-                    path.key("name"),
+                    at("name"),
                     format!("`{}` cannot be a command-line flag", setting.name),
                     "start with a letter and use only letters, digits, `-` and `_`",
                 );
@@ -247,7 +264,7 @@ impl Validator {
             let flag = setting.name.replace('_', "-");
             if RESERVED_FLAGS.contains(&flag.as_str()) {
                 self.error(
-                    path.key("name"),
+                    at("name"),
                     format!("`--{flag}` is a flag of every generated server"),
                     "choose another name",
                 );
@@ -256,7 +273,7 @@ impl Validator {
                 let http_env = format!("{}_HTTP", model::env_prefix(&spec.server.name));
                 if env == &http_env || env.starts_with(&format!("{http_env}_")) {
                     self.error(
-                        path.key("env"),
+                        at("env"),
                         format!("`{env}` is reserved for the server's HTTP transport"),
                         "choose a name that does not start with `{http_env}`"
                             .replace("{http_env}", &http_env),
@@ -271,7 +288,7 @@ impl Validator {
                         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
                 if !valid {
                     self.error(
-                        path.key("env"),
+                        at("env"),
                         format!("`{env}` is not a conventional environment variable name"),
                         format!(
                             "use upper case, digits and `_`, e.g. `{}`",
@@ -282,7 +299,7 @@ impl Validator {
             }
             if setting.secret && setting.env.is_none() {
                 self.error(
-                    path.key("secret"),
+                    at("secret"),
                     format!("the secret setting `{}` has no `env`", setting.name),
                     "add `env: NAME`: a secret is passed in the environment, never on the command line",
                 );
@@ -290,7 +307,7 @@ impl Validator {
             match setting_type(setting) {
                 Err(message) => {
                     self.error(
-                        path.key("type"),
+                        at("type"),
                         message,
                         "use one of `string`, `path`, `integer`, `boolean`",
                     );
@@ -299,7 +316,7 @@ impl Validator {
                 Ok(ty) => match setting_default(setting, ty) {
                     Err(message) => {
                         self.error(
-                            path.key("default"),
+                            at("default"),
                             message,
                             "give a default of the setting's type, or none",
                         );

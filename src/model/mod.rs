@@ -66,6 +66,8 @@ pub struct Model {
     pub settings: Vec<Setting>,
     pub uses_data_dir: bool,
     pub uses_path_setting: bool,
+    /// Whether `Settings` hides some values from `Debug`.
+    pub has_secret_settings: bool,
     pub tools: Vec<Tool>,
     pub enums: Vec<EnumType>,
     /// Parameter, argument and named types, in declaration order.
@@ -177,6 +179,8 @@ pub struct Setting {
     pub default: SettingDefault,
     pub flag: String,
     pub description: Option<String>,
+    /// Hidden from `--help`'s env values and defaults, and from `Debug`.
+    pub secret: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -464,6 +468,7 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
             .iter()
             .any(|s| matches!(s.default, SettingDefault::DataDir(_))),
         uses_path_setting: settings.iter().any(|s| s.ty.contains("PathBuf")),
+        has_secret_settings: settings.iter().any(|s| s.secret),
         settings,
         has_tools: !tools.is_empty(),
         has_resources: !resources.is_empty() || !templates.is_empty(),
@@ -601,6 +606,7 @@ fn setting(valid: &valid::Setting) -> Setting {
         default,
         flag: setting.name.replace('_', "-"),
         description: setting.description.clone(),
+        secret: setting.secret,
     }
 }
 

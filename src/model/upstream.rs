@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::{
     model::{ident, rust::string_literal},
     spec::{Spec, ToolSpec},
-    validate::upstream::path_vars,
+    validate::upstream::{credentials, path_vars},
 };
 
 #[derive(Debug, Serialize)]
@@ -24,12 +24,15 @@ pub struct Upstream {
 pub struct Auth {
     pub name_lit: String,
     pub kind_lit: String,
-    pub env_lit: String,
-    pub secret_env_lit: String,
     pub location_lit: String,
     pub param_lit: String,
-    pub token_url_lit: String,
-    pub scopes_lit: String,
+    /// The fields of `Settings` that hold the credential (token, key, user
+    /// name or client id), its secret (password or client secret), and an
+    /// OAuth2 token URL and scopes.
+    pub value: String,
+    pub secret: Option<String>,
+    pub token_url: Option<String>,
+    pub scopes: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,15 +101,24 @@ pub fn build(spec: &Spec) -> Option<Upstream> {
         auth: upstream
             .auth
             .iter()
-            .map(|auth| Auth {
-                name_lit: string_literal(&auth.name),
-                kind_lit: string_literal(&auth.kind),
-                env_lit: string_literal(&auth.env),
-                secret_env_lit: lit(auth.secret_env.as_deref()),
-                location_lit: lit(auth.location.as_deref()),
-                param_lit: lit(auth.param.as_deref()),
-                token_url_lit: lit(auth.token_url.as_deref()),
-                scopes_lit: string_literal(&auth.scopes.join(" ")),
+            .map(|auth| {
+                let credentials = credentials(auth);
+                let field = |part: &str| {
+                    credentials
+                        .iter()
+                        .find(|c| c.part == part)
+                        .map(|c| ident::snake(&c.setting))
+                };
+                Auth {
+                    name_lit: string_literal(&auth.name),
+                    kind_lit: string_literal(&auth.kind),
+                    location_lit: lit(auth.location.as_deref()),
+                    param_lit: lit(auth.param.as_deref()),
+                    value: field("value").unwrap_or_default(),
+                    secret: field("secret"),
+                    token_url: field("token_url"),
+                    scopes: field("scopes"),
+                }
             })
             .collect(),
         bindings,

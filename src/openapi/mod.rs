@@ -7,6 +7,7 @@
 //! free-form objects). The same document and options always give the same
 //! bytes.
 
+mod external;
 mod glob;
 mod schema;
 
@@ -50,6 +51,9 @@ pub struct Options {
     pub name: Option<String>,
     /// The API's base URL [default: the document's first server].
     pub base_url: Option<String>,
+    /// With `--allow-external-refs`: the directory that the document's
+    /// external `$ref`s are relative to. Without it, they are refused.
+    pub external_refs: Option<std::path::PathBuf>,
 }
 
 /// The spec, as YAML text, and what the import has to say about it.
@@ -66,7 +70,11 @@ const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 
 /// Imports `source`, the text of an OpenAPI document, read from `file`.
 pub fn import(source: &str, file: &str, options: &Options) -> Result<Imported, Vec<Diagnostic>> {
-    let document: Value = match serde_yaml::from_str(source) {
+    // Read as YAML, whose mappings keep their order, so that properties
+    // keep the document's order (serde_json's maps here are sorted).
+    let document = serde_yaml::from_str::<Yaml>(source)
+        .and_then(|yaml| to_json(yaml).map_err(<serde_yaml::Error as serde::de::Error>::custom));
+    let document: Value = match document {
         Ok(document) => document,
         Err(error) => {
             let mut diagnostic = Diagnostic::error(
@@ -83,6 +91,14 @@ pub fn import(source: &str, file: &str, options: &Options) -> Result<Imported, V
             return Err(vec![diagnostic]);
         }
     };
+    let mut document = document;
+    if let Some(dir) = &options.external_refs
+        && let Err(message) = external::bundle(&mut document, dir)
+    {
+        return Err(vec![Diagnostic::error(Path::root(), message).with_help(
+            "give a path relative to the document, e.g. `schemas.yaml#/Pet`",
+        )]);
+    }
     let mut importer = Importer {
         document: &document,
         diagnostics: Vec::new(),
@@ -140,6 +156,83 @@ fn mapping(pairs: Vec<(&str, Yaml)>) -> Yaml {
         }
     }
     Yaml::Mapping(map)
+}
+
+/// The key, next to `properties`, that keeps the order of their names.
+pub const PROPERTY_ORDER: &str = "x-mcpgen-property-order";
+
+/// A YAML value as JSON: keys become text, and an object with `properties`
+/// gets their names, in order, under [`PROPERTY_ORDER`].
+fn to_json(yaml: Yaml) -> Result<Value, String> {
+    Ok(match yaml {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
+            }
+        }
+        Yaml::String(text) => Value::String(text),
+        Yaml::Sequence(items) => {
+            Value::Array(items.into_iter().map(to_json).collect::<Result<_, _>>()?)
+        }
+        Yaml::Mapping(map) => {
+            let mut object = Map::new();
+            let mut order = None;
+            for (key, value) in map {
+                let key = match key {
+                    Yaml::String(text) => text,
+                    Yaml::Number(n) => n.to_string(),
+                    Yaml::Bool(b) => b.to_string(),
+                    Yaml::Null => "null".to_owned(),
+                    _ => return Err("a mapping key is not text".to_owned()),
+                };
+                if key == "properties"
+                    && let Yaml::Mapping(properties) = &value
+                {
+                    order = Some(Value::Array(
+                        properties
+                            .keys()
+                            .filter_map(|k| k.as_str().map(|k| Value::String(k.to_owned())))
+                            .collect(),
+                    ));
+                }
+                object.insert(key, to_json(value)?);
+            }
+            if let Some(order) = order {
+                object.insert(PROPERTY_ORDER.to_owned(), order);
+            }
+            Value::Object(object)
+        }
+        Yaml::Tagged(tagged) => to_json(tagged.value)?,
+    })
+}
+
+/// An object schema's properties, in the document's order.
+pub fn ordered_properties(object: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let Some(properties) = object.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut listed: Vec<(&String, &Value)> = object
+        .get(PROPERTY_ORDER)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|name| properties.get_key_value(name.as_str()?))
+        .collect();
+    // Any the list misses (there are none in a document read here) follow.
+    for (name, schema) in properties {
+        if name != PROPERTY_ORDER && !listed.iter().any(|(listed, _)| *listed == name) {
+            listed.push((name, schema));
+        }
+    }
+    listed
 }
 
 /// A JSON value as YAML.

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 use serde_yaml::Value as Yaml;
 
-use super::{mapping, to_yaml, yaml_str};
+use super::{mapping, ordered_properties, to_yaml, yaml_str};
 use crate::{
     diagnostic::{Diagnostic, Path},
     model::{ident, types},
@@ -67,7 +67,7 @@ pub fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> Result<&'a Valu
 fn pointer<'a>(document: &'a Value, reference: &str) -> Result<&'a Value, String> {
     let Some(fragment) = reference.strip_prefix('#') else {
         return Err(format!(
-            "the external `$ref` `{}` is refused: mcpgen reads one document",
+            "the external `$ref` `{}` is refused: mcpgen reads one document unless `--allow-external-refs` is given",
             reference.escape_debug()
         ));
     };
@@ -269,7 +269,13 @@ impl<'a> Mapper<'a> {
                 && !component.contains('/')
                 && self.is_plain_object(target)
             {
-                return self.named(component, target, at, depth, in_array);
+                return self.named(component, component, target, at, depth, in_array);
+            }
+            // A schema of a file that an external `$ref` named.
+            if let Some(name) = super::external::component(reference)
+                && self.is_plain_object(target)
+            {
+                return self.named(reference, name, target, at, depth, in_array);
             }
             if depth > MAX_REF_CHAIN {
                 return Some(Mapped::json(self.inline(schema)));
@@ -441,6 +447,7 @@ impl<'a> Mapper<'a> {
     fn named(
         &mut self,
         component: &str,
+        hint: &str,
         target: &Value,
         at: &Path,
         depth: usize,
@@ -454,7 +461,7 @@ impl<'a> Mapper<'a> {
             }
             return Some(Mapped::of(&name));
         }
-        let name = self.fresh_name(component);
+        let name = self.fresh_name(hint);
         self.components.insert(component.to_owned(), name.clone());
         self.build(&name, target, at, depth, in_array)
     }
@@ -475,8 +482,8 @@ impl<'a> Mapper<'a> {
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let mut fields = Vec::new();
-        let properties = object.get("properties").and_then(Value::as_object)?;
-        for (property, property_schema) in properties {
+        object.get("properties").and_then(Value::as_object)?;
+        for (property, property_schema) in ordered_properties(object) {
             let hint = format!("{name}{}", ident::pascal(property).trim_start_matches("r#"));
             let mapped = self.map_at(
                 property_schema,
@@ -531,10 +538,8 @@ impl<'a> Mapper<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let properties = object
-            .get("properties")?
-            .as_object()?
-            .iter()
+        let properties = ordered_properties(object)
+            .into_iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         Some((properties, required))

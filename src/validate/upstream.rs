@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use super::Validator;
 use crate::{
     diagnostic::{Path, did_you_mean},
-    spec::{HttpBindingSpec, Spec, ToolSpec, UpstreamAuthSpec},
+    model::ident,
+    spec::{HttpBindingSpec, SettingSpec, Spec, ToolSpec, UpstreamAuthSpec},
 };
 
 /// The HTTP methods a binding may use.
@@ -50,6 +51,116 @@ pub fn path_vars(path: &str) -> Result<Vec<&str>, String> {
         rest = &after[close + 1..];
     }
     Ok(vars)
+}
+
+/// The parts of a scheme's credentials, each a generated setting: what it
+/// holds, the `upstream.auth` key it comes from, and whether it is secret.
+pub struct Credential {
+    /// `value` (token, key, user name or client id), `secret` (password or
+    /// client secret), `token_url` or `scopes`.
+    pub part: &'static str,
+    /// The setting's name.
+    pub setting: String,
+}
+
+/// The settings that hold a scheme's credentials, by part.
+pub fn credentials(auth: &UpstreamAuthSpec) -> Vec<Credential> {
+    let mut base = ident::snake(&auth.name).trim_start_matches('_').to_owned();
+    if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        base.insert_str(0, "upstream_");
+    }
+    let value = match auth.kind.as_str() {
+        "bearer" => "token",
+        "api_key" => "key",
+        "basic" => "user",
+        _ => "client_id",
+    };
+    let mut parts = vec![("value", value)];
+    match auth.kind.as_str() {
+        "basic" => parts.push(("secret", "password")),
+        "oauth2_client_credentials" => parts.extend([
+            ("secret", "client_secret"),
+            ("token_url", "token_url"),
+            ("scopes", "scopes"),
+        ]),
+        _ => {}
+    }
+    parts
+        .into_iter()
+        .map(|(part, suffix)| Credential {
+            part,
+            setting: format!("{base}_{suffix}"),
+        })
+        .collect()
+}
+
+/// The settings of the upstream credentials, which the spec's `upstream`
+/// implies: secrets from the env vars it names; the OAuth2 token URL and
+/// scopes, defaulting to the spec's values, from env vars named after the
+/// server and the scheme.
+pub fn credential_settings(spec: &Spec) -> Vec<SettingSpec> {
+    let Some(upstream) = &spec.upstream else {
+        return Vec::new();
+    };
+    let prefix = crate::model::env_prefix(&spec.server.name);
+    let mut settings = Vec::new();
+    for (i, auth) in upstream.auth.iter().enumerate() {
+        let scheme = format!("the upstream API's `{}` credentials", auth.name);
+        for credential in credentials(auth) {
+            let (key, env, default, description, secret) = match credential.part {
+                "value" => (
+                    "env",
+                    Some(auth.env.clone()),
+                    None,
+                    match auth.kind.as_str() {
+                        "bearer" => format!("The bearer token of {scheme}."),
+                        "api_key" => format!("The API key of {scheme}."),
+                        "basic" => format!("The user name of {scheme}."),
+                        _ => format!("The OAuth2 client id of {scheme}."),
+                    },
+                    true,
+                ),
+                "secret" => (
+                    "secret_env",
+                    auth.secret_env.clone(),
+                    None,
+                    match auth.kind.as_str() {
+                        "basic" => format!("The password of {scheme}."),
+                        _ => format!("The OAuth2 client secret of {scheme}."),
+                    },
+                    true,
+                ),
+                "token_url" => (
+                    "token_url",
+                    Some(format!("{prefix}_{}", credential.setting.to_uppercase())),
+                    auth.token_url.clone(),
+                    format!("The OAuth2 token endpoint of {scheme}."),
+                    false,
+                ),
+                _ => (
+                    "scopes",
+                    Some(format!("{prefix}_{}", credential.setting.to_uppercase())),
+                    Some(auth.scopes.join(" ")),
+                    format!("The OAuth2 scopes asked for {scheme}, separated by spaces."),
+                    false,
+                ),
+            };
+            // A missing env var is an error of `upstream.auth` already.
+            if env.is_none() {
+                continue;
+            }
+            settings.push(SettingSpec {
+                name: credential.setting,
+                ty: None,
+                env,
+                default: default.map(serde_yaml::Value::String),
+                description: Some(description),
+                secret,
+                upstream: Some((i, key)),
+            });
+        }
+    }
+    settings
 }
 
 fn is_env_name(name: &str) -> bool {

@@ -2,6 +2,9 @@
 and calls each tool named in a JSON file of {tool: arguments}.
 
     call_tools.py SERVER_BINARY CALLS_JSON
+    call_tools.py http://HOST:PORT/mcp CALLS_JSON   # with MCP_CLIENT_TOKEN
+
+Over HTTP, the client sends `Authorization: Bearer $MCP_CLIENT_TOKEN`.
 
 Prints one JSON object: the listed tools (name, description, schemas) and
 each call's result (isError, text contents, structuredContent). The SDK
@@ -14,17 +17,33 @@ import asyncio
 import json
 import os
 import sys
+from contextlib import asynccontextmanager
 
+import httpx
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+
+@asynccontextmanager
+async def connect(server):
+    if server.startswith("http://"):
+        token = os.environ["MCP_CLIENT_TOKEN"]
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(headers=headers, timeout=30) as client:
+            async with streamable_http_client(server, http_client=client) as (read, write, _):
+                yield read, write
+    else:
+        params = StdioServerParameters(command=server, args=[], env=dict(os.environ))
+        async with stdio_client(params) as (read, write):
+            yield read, write
 
 
 async def main():
     binary, calls_file = sys.argv[1], sys.argv[2]
     with open(calls_file) as f:
         calls = json.load(f)
-    params = StdioServerParameters(command=binary, args=[], env=dict(os.environ))
-    async with stdio_client(params) as (read, write):
+    async with connect(binary) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
             tools = (await session.list_tools()).tools
