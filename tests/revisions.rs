@@ -1,0 +1,75 @@
+//! Both protocol revisions that the official MCP Python SDK 2.x speaks, over
+//! stdio: 2025-11-25, with the `initialize` handshake (the SDK's
+//! `mode="legacy"`), and 2026-07-28, which its default `mode="auto"`
+//! negotiates with `server/discover`. The everything server
+//! (specs/everything.yaml) shows logging, progress, cancellation and rich
+//! content; the notes server shows subscriptions (`resources/subscribe` on
+//! 2025-11-25, `subscriptions/listen` on 2026-07-28). The client is
+//! tests/interop/python_revisions.py.
+
+mod common;
+
+use std::{ffi::OsStr, process::Command};
+
+use common::{generated, notes_server, repo, scratch, tool};
+
+/// Runs tests/interop/python_revisions.py with `args` on the SDK 2.x venv,
+/// and checks that all of its `checks` passed.
+fn assert_client_passes(args: &[&OsStr], checks: usize) {
+    let python = tool("python2026").join("bin/python");
+    let output = Command::new(python)
+        .arg(repo().join("tests/interop/python_revisions.py"))
+        .args(args)
+        .output()
+        .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        output.status.success() && summary == format!("{checks} passed, 0 failed"),
+        "the client reported failures:\n{stdout}\n{stderr}"
+    );
+}
+
+fn assert_context_works(mode: &str) {
+    let server = generated("everything.yaml", "everything-server");
+    assert_client_passes(
+        &["context".as_ref(), mode.as_ref(), server.binary.as_os_str()],
+        10,
+    );
+}
+
+fn assert_subscriptions_work(mode: &str) {
+    let dir = scratch();
+    let db = dir.path().join("notes.db");
+    assert_client_passes(
+        &[
+            "subscribe".as_ref(),
+            mode.as_ref(),
+            notes_server().as_os_str(),
+            "--db".as_ref(),
+            db.as_os_str(),
+        ],
+        3,
+    );
+}
+
+#[test]
+fn logging_progress_cancellation_and_rich_content_at_2025_11_25() {
+    assert_context_works("legacy");
+}
+
+#[test]
+fn logging_progress_cancellation_and_rich_content_at_2026_07_28() {
+    assert_context_works("auto");
+}
+
+#[test]
+fn resources_subscribe_at_2025_11_25() {
+    assert_subscriptions_work("legacy");
+}
+
+#[test]
+fn subscriptions_listen_at_2026_07_28() {
+    assert_subscriptions_work("auto");
+}
