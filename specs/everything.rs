@@ -1,13 +1,16 @@
 //! The everything server: handlers that use their [`Context`] to log,
-//! report progress and stop when the client cancels.
+//! report progress, stop when the client cancels, and ask the client: the
+//! user, with forms, and the client's model and roots.
 
 use std::{
     sync::atomic::{AtomicI64, Ordering},
     time::Duration,
 };
 
-use crate::context::Level;
-use crate::server::{ContentBlock, Context, PromptMessage, ResourceContents, Role};
+use crate::context::{Elicitation, Level};
+use crate::server::{
+    Choices, ContentBlock, Context, Defaults, PromptMessage, ResourceContents, Role, UserInfo,
+};
 use crate::{Error, Handler, Settings};
 
 /// A 1x1 PNG, base64-encoded.
@@ -172,4 +175,44 @@ impl Handler for App {
             PromptMessage::new_text(Role::User, "Please process the embedded resource above."),
         ])
     }
+
+    async fn test_elicitation(&self, context: Context, message: String) -> Result<String, Error> {
+        let answer = context.elicit::<UserInfo>(message).await?;
+        Ok(format!("User response: {}", describe(answer)?))
+    }
+
+    async fn test_elicitation_sep1034_defaults(&self, context: Context) -> Result<String, Error> {
+        let answer = context
+            .elicit::<Defaults>("Please review the defaults, and change what you like")
+            .await?;
+        Ok(format!("Elicitation completed: {}", describe(answer)?))
+    }
+
+    async fn test_elicitation_sep1330_enums(&self, context: Context) -> Result<String, Error> {
+        let answer = context.elicit::<Choices>("Please choose").await?;
+        Ok(format!("Elicitation completed: {}", describe(answer)?))
+    }
+
+    async fn test_sampling(&self, context: Context, prompt: String) -> Result<String, Error> {
+        let text = context.sample_text(prompt, 100).await?;
+        Ok(format!("LLM response: {text}"))
+    }
+
+    #[allow(deprecated)] // Roots are deprecated from protocol 2026-07-28 on.
+    async fn list_roots(&self, context: Context) -> Result<String, Error> {
+        let roots = context.roots().await?;
+        let uris: Vec<&str> = roots.iter().map(|root| root.uri.as_str()).collect();
+        Ok(format!("roots: {}", uris.join(", ")))
+    }
+}
+
+/// `action=..., content=...` for an answer to a form.
+fn describe<T: serde::Serialize>(answer: Elicitation<T>) -> Result<String, Error> {
+    Ok(match answer {
+        Elicitation::Accept(form) => {
+            format!("action=accept, content={}", serde_json::to_string(&form)?)
+        }
+        Elicitation::Decline => "action=decline".to_owned(),
+        Elicitation::Cancel => "action=cancel".to_owned(),
+    })
 }

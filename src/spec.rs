@@ -144,6 +144,19 @@ pub struct ToolSpec {
     /// client, report progress, see cancellation and reach the client.
     #[serde(default)]
     pub context: bool,
+    /// Named types (under `types`) that the handler may ask the user to
+    /// fill in, with `Context::elicit`: flat forms of strings, numbers,
+    /// booleans and enums. Needs `context: true`.
+    #[serde(default)]
+    pub elicit: Vec<String>,
+    /// The handler may ask the client's model for a completion, with
+    /// `Context::sample` (`sampling/createMessage`). Needs `context: true`.
+    #[serde(default)]
+    pub sampling: bool,
+    /// The handler may ask the client for its roots, with `Context::roots`
+    /// (`roots/list`). Needs `context: true`.
+    #[serde(default)]
+    pub roots: bool,
 }
 
 /// A named object type.
@@ -166,6 +179,15 @@ pub struct EnumSpec {
     #[serde(default)]
     pub description: Option<String>,
     pub values: Vec<String>,
+    /// Display names of the values, one each, in the same order: forms
+    /// that elicit the enum show them (`oneOf`/`anyOf` with `const` and
+    /// `title`).
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// With `titles`: send them as `enumNames`, the deprecated form that
+    /// older clients read, instead of `oneOf`.
+    #[serde(default)]
+    pub legacy_titles: bool,
 }
 
 /// Hints about a tool's behaviour, passed to clients as-is.

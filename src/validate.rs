@@ -2,6 +2,7 @@
 //! every violation at once, each with its path and a way to fix it.
 
 mod auth;
+mod elicit;
 mod reserved;
 mod text;
 pub mod upstream;
@@ -84,6 +85,7 @@ pub fn validate(spec: &Spec) -> Validated {
     v.upstream(spec);
     v.context_params(spec);
     v.tool_content(spec);
+    v.client_requests(spec);
     v.lints(spec);
     let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
     let valid = (|| {

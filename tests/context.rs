@@ -163,3 +163,70 @@ fn a_tool_returns_content_blocks_or_structured_output_not_both() {
     assert!(stderr.contains("returns either content blocks or an `output` type"));
     assert!(stderr.contains("tools[0].content"), "{stderr}");
 }
+
+#[test]
+fn a_form_must_be_flat_and_fit_elicitation() {
+    let (code, stderr) = check(&format!(
+        "{SERVER}types:\n  - name: Inner\n    fields: [{{ name: a }}]\n  - name: Form\n    fields:\n      - {{ name: inner, type: Inner }}\n      - {{ name: code, pattern: '^[a-z]+$' }}\n      - {{ name: tags, type: array, items: {{ type: string }} }}\ntools:\n  - name: t\n    context: true\n    elicit: [Form]\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "the form `Form`, which the tool `t` elicits, cannot hold `inner`: `Inner` is an object"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("types[1].fields[0].type"), "{stderr}");
+    assert!(
+        stderr.contains("elicitation schemas have no `pattern`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("types[1].fields[1].pattern"), "{stderr}");
+    assert!(
+        stderr.contains("a form's arrays are multi-select enums"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("types[1].fields[2].items"), "{stderr}");
+}
+
+#[test]
+fn asking_the_client_needs_a_context_and_a_declared_form() {
+    let (code, stderr) = check(&format!(
+        "{SERVER}types:\n  - name: Form\n    fields: [{{ name: a }}]\ntools:\n  - name: t\n    elicit: [From]\n    sampling: true\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("asks the client through its context, but takes none"));
+    assert!(stderr.contains("tools[0].elicit"), "{stderr}");
+    assert!(stderr.contains("tools[0].sampling"), "{stderr}");
+    assert!(
+        stderr.contains("`From` is not a type under `types`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `Form`?"), "{stderr}");
+
+    let (code, stderr) = check(&format!(
+        "{SERVER}enums:\n  - name: E\n    values: [a, b]\n    titles: [A]\n    legacy_titles: true\ntools:\n  - name: t\n    params: [{{ name: e, type: E }}]\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("the enum `E` has 2 values but 1 titles"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_python_sdk_answers_forms_samples_and_roots_and_a_bare_client_is_refused() {
+    let server = generated("everything.yaml", "everything-server");
+    let output = Command::new(python())
+        .arg(repo().join("tests/interop/python_ask.py"))
+        .arg(&server.binary)
+        .output()
+        .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        output.status.success() && summary == "12 passed, 0 failed",
+        "the client reported failures:\n{stdout}\n{stderr}"
+    );
+}

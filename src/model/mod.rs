@@ -3,6 +3,7 @@
 //! and capabilities. Templates only lay this out; they make no decisions.
 
 pub mod auth;
+pub mod forms;
 pub mod ident;
 pub mod rust;
 pub mod samples;
@@ -105,6 +106,16 @@ pub struct Model {
     /// Whether clients may subscribe to any resource: the crate then has
     /// `src/notify.rs`.
     pub has_subscriptions: bool,
+    /// The forms that tools elicit (`elicit`): the crate's rmcp then has
+    /// the `elicitation` feature, and `Context` an `elicit` method.
+    pub forms: Vec<forms::Form>,
+    /// Whether some tool asks the client's model (`sampling`), or for its
+    /// roots (`roots`), through its context.
+    pub has_sampling: bool,
+    pub has_roots: bool,
+    /// Whether some tool sends the client requests (any of the three),
+    /// which on protocol 2026-07-28 take the input-required round trip.
+    pub has_asks: bool,
     /// Rust conditions on `uri`, one per subscribable resource or template.
     pub subscribable: Vec<String>,
     pub checks: Checks,
@@ -197,6 +208,9 @@ pub struct Tool {
     pub context: bool,
     /// Whether the handler returns content blocks.
     pub content: bool,
+    /// Whether the handler may send the client requests (`elicit`,
+    /// `sampling`, `roots`).
+    pub asks: bool,
 }
 
 /// A struct that derives serde and schemars traits.
@@ -476,6 +490,10 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
             || templates.iter().any(|t| t.context)
             || prompts.iter().any(|p| p.context),
         has_content: tools.iter().any(|t| t.content),
+        forms: forms::forms(valid),
+        has_sampling: valid.tools.iter().any(|t| t.spec.sampling),
+        has_roots: valid.tools.iter().any(|t| t.spec.roots),
+        has_asks: tools.iter().any(|t| t.asks),
         has_subscriptions: resources.iter().any(|r| r.subscribe)
             || templates.iter().any(|t| t.subscribe),
         subscribable: resources
@@ -708,6 +726,7 @@ impl Builder<'_> {
                 .collect(),
             context: tool.context,
             content: tool.content,
+            asks: !tool.elicit.is_empty() || tool.sampling || tool.roots,
         }
     }
 
