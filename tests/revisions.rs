@@ -3,7 +3,9 @@
 //! `mode="legacy"`), and 2026-07-28, which its default `mode="auto"`
 //! negotiates with `server/discover`. The everything server
 //! (specs/everything.yaml) shows logging, progress, cancellation and rich
-//! content; the notes server shows subscriptions (`resources/subscribe` on
+//! content, and elicitation, sampling and roots (`elicitation/create` and
+//! the like on 2025-11-25, an `InputRequiredResult` that the client answers
+//! and calls again with on 2026-07-28); the notes server shows subscriptions (`resources/subscribe` on
 //! 2025-11-25, `subscriptions/listen` on 2026-07-28). The client is
 //! tests/interop/python_revisions.py.
 
@@ -39,6 +41,14 @@ fn assert_context_works(mode: &str) {
     );
 }
 
+fn assert_asking_works(mode: &str) {
+    let server = generated("everything.yaml", "everything-server");
+    assert_client_passes(
+        &["ask".as_ref(), mode.as_ref(), server.binary.as_os_str()],
+        7,
+    );
+}
+
 fn assert_subscriptions_work(mode: &str) {
     let dir = scratch();
     let db = dir.path().join("notes.db");
@@ -62,6 +72,16 @@ fn logging_progress_cancellation_and_rich_content_at_2025_11_25() {
 #[test]
 fn logging_progress_cancellation_and_rich_content_at_2026_07_28() {
     assert_context_works("auto");
+}
+
+#[test]
+fn elicitation_sampling_and_roots_at_2025_11_25() {
+    assert_asking_works("legacy");
+}
+
+#[test]
+fn elicitation_sampling_and_roots_at_2026_07_28() {
+    assert_asking_works("auto");
 }
 
 #[test]

@@ -7,6 +7,7 @@ subscriptions, at both protocol revisions that the official MCP Python SDK 2.x
 
 Usage:
     python python_revisions.py context MODE EVERYTHING_BINARY
+    python python_revisions.py ask MODE EVERYTHING_BINARY
     python python_revisions.py subscribe MODE NOTES_BINARY ARGS...
 
 MODE is `legacy` or `auto`. Prints one line per check (`ok - name` or
@@ -273,6 +274,122 @@ async def context(mode: str, binary: str) -> int:
     return 1 if failed else 0
 
 
+class Asked:
+    """The user and the model behind the client: what the callbacks answer,
+    and what they were asked."""
+
+    def __init__(self) -> None:
+        self.action = "accept"
+        self.content: dict[str, Any] | None = None
+        self.forms: list[Any] = []
+        self.samples: list[types.CreateMessageRequestParams] = []
+
+    async def elicit(self, context: Any, params: Any) -> types.ElicitResult:
+        self.forms.append(params)
+        content = self.content if self.action == "accept" else None
+        return types.ElicitResult(action=self.action, content=content)
+
+    async def sample(self, context: Any, params: types.CreateMessageRequestParams) -> types.CreateMessageResult:
+        self.samples.append(params)
+        return types.CreateMessageResult(
+            role="assistant",
+            content=types.TextContent(type="text", text="Paris"),
+            model="test-model",
+            stop_reason="endTurn",
+        )
+
+    async def roots(self, context: Any) -> types.ListRootsResult:
+        return types.ListRootsResult(roots=[types.Root(uri="file:///srv/data", name="data")])
+
+
+async def ask(mode: str, binary: str) -> int:
+    """Tools that ask the client: elicitation, sampling and roots. On
+    2025-11-25 the server sends elicitation/create and the like; on
+    2026-07-28 the call ends with an InputRequiredResult that the SDK answers
+    through the same callbacks, and calls again."""
+    asked = Asked()
+    params = StdioServerParameters(command=binary, args=[])
+
+    def error_of(result: types.CallToolResult) -> str:
+        expect(result.is_error is True, f"the tool did not fail: {result.content}")
+        return "".join(c.text for c in result.content if isinstance(c, types.TextContent))
+
+    with anyio.fail_after(TOTAL_TIMEOUT):
+        async with Client(
+            params,
+            mode=mode,
+            read_timeout_seconds=REQUEST_TIMEOUT,
+            elicitation_callback=asked.elicit,
+            sampling_callback=asked.sample,
+            list_roots_callback=asked.roots,
+        ) as client:
+
+            async def protocol() -> None:
+                got = client.protocol_version
+                expect(got == VERSIONS[mode], f"negotiated {got}, expected {VERSIONS[mode]}")
+
+            async def elicit_accept() -> None:
+                asked.action = "accept"
+                asked.content = {"username": "ada", "email": "ada@example.com"}
+                asked.forms.clear()
+                text = text_of(await client.call_tool("test_elicitation", {"message": "Who are you?"}))
+                want = 'User response: action=accept, content={"username":"ada","email":"ada@example.com"}'
+                expect(text == want, f"got {text!r}, expected {want!r}")
+                expect(len(asked.forms) == 1, f"{len(asked.forms)} forms")
+                form = asked.forms[0]
+                expect(form.message == "Who are you?", f"message {form.message!r}")
+                email = form.requested_schema["properties"]["email"]
+                expect(email.get("format") == "email", f"email field {email}")
+
+            async def elicit_decline() -> None:
+                asked.action = "decline"
+                text = text_of(await client.call_tool("test_elicitation", {"message": "Who?"}))
+                expect(text == "User response: action=decline", f"got {text!r}")
+
+            async def elicit_cancel() -> None:
+                asked.action = "cancel"
+                text = text_of(await client.call_tool("test_elicitation", {"message": "Who?"}))
+                expect(text == "User response: action=cancel", f"got {text!r}")
+
+            async def sampling() -> None:
+                asked.samples.clear()
+                text = text_of(await client.call_tool("test_sampling", {"prompt": "Capital of France?"}))
+                expect(text == "LLM response: Paris", f"got {text!r}")
+                request = asked.samples[0]
+                expect(request.max_tokens == 100, f"max_tokens {request.max_tokens}")
+                expect(request.messages[0].content.text == "Capital of France?", f"messages {request.messages}")
+
+            async def roots() -> None:
+                text = text_of(await client.call_tool("list_roots", {}))
+                expect(text == "roots: file:///srv/data", f"got {text!r}")
+
+            passed, failed = await run_checks(
+                [
+                    ("protocol", protocol),
+                    ("elicit_accept", elicit_accept),
+                    ("elicit_decline", elicit_decline),
+                    ("elicit_cancel", elicit_cancel),
+                    ("sampling", sampling),
+                    ("roots", roots),
+                ]
+            )
+        # A client that offers none of it gets a clear tool error at once.
+        async with Client(params, mode=mode, read_timeout_seconds=REQUEST_TIMEOUT) as client:
+
+            async def refusals() -> None:
+                why = error_of(await client.call_tool("test_elicitation", {"message": "Who?"}))
+                expect("did not declare the elicitation capability" in why, f"error {why!r}")
+                why = error_of(await client.call_tool("test_sampling", {"prompt": "Hi"}))
+                expect("did not declare the sampling capability" in why, f"error {why!r}")
+                why = error_of(await client.call_tool("list_roots", {}))
+                expect("did not declare the roots capability" in why, f"error {why!r}")
+
+            more = await run_checks([("refusals", refusals)])
+            passed, failed = passed + more[0], failed + more[1]
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
 NAME = "sub note ✓"
 NOTE_URI = "notes://sub%20note%20%E2%9C%93"
 WATCHED = ["notes://all", "notes://count", NOTE_URI]
@@ -372,5 +489,6 @@ if __name__ == "__main__":
     command, mode, *rest = sys.argv[1:]
     if mode not in VERSIONS:
         sys.exit(f"MODE must be one of {list(VERSIONS)}, not {mode!r}")
-    run = context if command == "context" else subscribe
-    sys.exit(anyio.run(run, mode, *rest) if command == "context" else anyio.run(run, mode, rest))
+    if command == "subscribe":
+        sys.exit(anyio.run(subscribe, mode, rest))
+    sys.exit(anyio.run({"context": context, "ask": ask}[command], mode, *rest))
