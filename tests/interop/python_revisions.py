@@ -9,6 +9,7 @@ Usage:
     python python_revisions.py context MODE EVERYTHING_BINARY
     python python_revisions.py ask MODE EVERYTHING_BINARY
     python python_revisions.py subscribe MODE NOTES_BINARY ARGS...
+    python python_revisions.py subscribe MODE URL
 
 MODE is `legacy` or `auto`. Prints one line per check (`ok - name` or
 `FAIL - name: why`), then a final line `N passed, M failed`. Exits 1 if any
@@ -22,6 +23,7 @@ import sys
 import traceback
 import warnings
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 import anyio
@@ -398,7 +400,9 @@ WATCHED = ["notes://all", "notes://count", NOTE_URI]
 async def subscribe(mode: str, target: list[str]) -> int:
     """Subscribes to notes resources of the notes server and changes notes:
     with resources/subscribe on 2025-11-25, with subscriptions/listen on
-    2026-07-28."""
+    2026-07-28. Over stdio one client does both; given the URL of a notes
+    server over HTTP, a second client, in a session of its own, changes the
+    notes."""
     updated: list[str] = []
 
     async def on_message(message: Any) -> None:
@@ -411,13 +415,18 @@ async def subscribe(mode: str, target: list[str]) -> int:
                 await anyio.sleep(0.05)
         expect(all(u in updated for u in uris), f"updates {updated}, expected {uris}")
 
+    http = target[0].startswith("http://")
+    server = target[0] if http else StdioServerParameters(command=target[0], args=target[1:])
     with anyio.fail_after(TOTAL_TIMEOUT):
-        async with Client(
-            StdioServerParameters(command=target[0], args=target[1:]),
-            mode=mode,
-            read_timeout_seconds=REQUEST_TIMEOUT,
-            message_handler=on_message,
-        ) as client:
+        async with AsyncExitStack() as stack:
+            client = await stack.enter_async_context(
+                Client(server, mode=mode, read_timeout_seconds=REQUEST_TIMEOUT, message_handler=on_message)
+            )
+            changer = client
+            if http:
+                changer = await stack.enter_async_context(
+                    Client(server, mode=mode, read_timeout_seconds=REQUEST_TIMEOUT)
+                )
 
             async def protocol() -> None:
                 got = client.protocol_version
@@ -430,12 +439,12 @@ async def subscribe(mode: str, target: list[str]) -> int:
             async def legacy() -> None:
                 for uri in WATCHED:
                     await client.subscribe_resource(uri)
-                await client.call_tool("add_note", {"name": NAME, "content": "watched"})
+                await changer.call_tool("add_note", {"name": NAME, "content": "watched"})
                 await wait_for(WATCHED)
                 await client.unsubscribe_resource("notes://count")
                 await client.unsubscribe_resource(NOTE_URI)
                 updated.clear()
-                await client.call_tool("delete_note", {"name": NAME})
+                await changer.call_tool("delete_note", {"name": NAME})
                 await wait_for(["notes://all"])
                 await anyio.sleep(QUIET)
                 expect(updated == ["notes://all"], f"after unsubscribing: {updated}")
@@ -464,7 +473,7 @@ async def subscribe(mode: str, target: list[str]) -> int:
                         honored.resource_subscriptions == WATCHED and honored.resources_list_changed,
                         f"the server honoured {honored}",
                     )
-                    await client.call_tool("add_note", {"name": NAME, "content": "watched"})
+                    await changer.call_tool("add_note", {"name": NAME, "content": "watched"})
                     with anyio.move_on_after(WAIT):
                         async for event in subscription:
                             heard.append(event.uri)
@@ -474,7 +483,7 @@ async def subscribe(mode: str, target: list[str]) -> int:
                 # The stream is closed: changes go on, and reach nobody.
                 await anyio.sleep(QUIET)
                 updated.clear()
-                text_of(await client.call_tool("delete_note", {"name": NAME}))
+                text_of(await changer.call_tool("delete_note", {"name": NAME}))
                 await anyio.sleep(QUIET)
                 expect(not updated, f"notified after the stream closed: {updated}")
 
