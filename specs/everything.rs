@@ -204,6 +204,42 @@ impl Handler for App {
         let uris: Vec<&str> = roots.iter().map(|root| root.uri.as_str()).collect();
         Ok(format!("roots: {}", uris.join(", ")))
     }
+
+    async fn json_schema_2020_12_tool(
+        &self,
+        arguments: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<String, Error> {
+        let name = arguments.get("name").and_then(|name| name.as_str());
+        let city = arguments
+            .get("address")
+            .and_then(|address| address.get("city"))
+            .and_then(|city| city.as_str());
+        Ok(format!(
+            "name: {}, city: {}",
+            name.unwrap_or("-"),
+            city.unwrap_or("-")
+        ))
+    }
+
+    async fn template_data(&self, id: String) -> Result<String, Error> {
+        Ok(serde_json::json!({
+            "id": id,
+            "templateTest": true,
+            "data": format!("Data for ID: {id}"),
+        })
+        .to_string())
+    }
+
+    async fn complete_test_prompt_with_arguments_arg1(
+        &self,
+        prefix: String,
+    ) -> Result<Vec<String>, Error> {
+        Ok(["paris", "park", "party"]
+            .into_iter()
+            .filter(|word| word.starts_with(&prefix))
+            .map(str::to_owned)
+            .collect())
+    }
 }
 
 /// `action=..., content=...` for an answer to a form.

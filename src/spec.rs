@@ -157,6 +157,13 @@ pub struct ToolSpec {
     /// (`roots/list`). Needs `context: true`.
     #[serde(default)]
     pub roots: bool,
+    /// The tool's whole input schema, JSON Schema 2020-12, for inputs that
+    /// `params` cannot describe: clients get it exactly as written
+    /// (`$schema`, `$defs`, `$ref`, `additionalProperties` and all). The
+    /// handler takes the arguments as one JSON object, and checks them.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
+    pub input_schema: Option<serde_json::Value>,
 }
 
 /// A named object type.

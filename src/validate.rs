@@ -3,6 +3,7 @@
 
 mod auth;
 mod elicit;
+mod input_schema;
 mod reserved;
 mod text;
 pub mod upstream;
@@ -86,6 +87,7 @@ pub fn validate(spec: &Spec) -> Validated {
     v.context_params(spec);
     v.tool_content(spec);
     v.client_requests(spec);
+    v.declared_schemas(spec);
     v.lints(spec);
     let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
     let valid = (|| {

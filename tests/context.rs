@@ -230,3 +230,20 @@ fn the_python_sdk_answers_forms_samples_and_roots_and_a_bare_client_is_refused()
         "the client reported failures:\n{stdout}\n{stderr}"
     );
 }
+
+#[test]
+fn a_declared_input_schema_is_an_object_schema_and_replaces_params() {
+    let (code, stderr) = check(&format!(
+        "{SERVER}tools:\n  - name: t\n    input_schema: {{ type: string }}\n    params: [{{ name: a }}]\n"
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("the input schema of the tool `t` is not an object schema"));
+    assert!(stderr.contains("tools[0].input_schema"), "{stderr}");
+    assert!(stderr.contains("declares its whole `input_schema`, and `params` too"));
+    assert!(stderr.contains("tools[0].params"), "{stderr}");
+
+    let (code, stderr) = check(&format!(
+        "{SERVER}tools:\n  - name: t\n    input_schema:\n      $schema: https://json-schema.org/draft/2020-12/schema\n      type: object\n      additionalProperties: false\n"
+    ));
+    assert_eq!(code, 0, "{stderr}");
+}

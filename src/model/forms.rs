@@ -33,30 +33,38 @@ pub fn forms(valid: &Valid) -> Vec<Form> {
         })
         .map(|t| Form {
             name: type_name(&t.spec.name),
-            schema_lit: string_literal(
-                &schema(&t.fields, t.spec.description.as_deref(), &valid.enums).to_string(),
-            ),
+            schema_lit: string_literal(&schema(
+                &t.fields,
+                t.spec.description.as_deref(),
+                &valid.enums,
+            )),
         })
         .collect()
 }
 
-/// The `requestedSchema` of a form with these fields.
-fn schema(fields: &[Param], description: Option<&str>, enums: &[EnumSpec]) -> Value {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for field in fields {
-        properties.insert(field.spec.name.clone(), property(field, enums));
-        if field.spec.required != Some(false) && field.default.is_none() {
-            required.push(Value::String(field.spec.name.clone()));
-        }
-    }
-    let mut schema = json!({ "type": "object", "properties": properties });
+/// The `requestedSchema` of a form with these fields, as JSON text that
+/// lists the fields in spec order, the order a client shows them in.
+fn schema(fields: &[Param], description: Option<&str>, enums: &[EnumSpec]) -> String {
+    let properties: Vec<String> = fields
+        .iter()
+        .map(|field| format!("{}:{}", json!(field.spec.name), property(field, enums)))
+        .collect();
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|field| field.spec.required != Some(false) && field.default.is_none())
+        .map(|field| field.spec.name.as_str())
+        .collect();
+    let mut schema = format!(
+        r#"{{"type":"object","properties":{{{}}}"#,
+        properties.join(",")
+    );
     if !required.is_empty() {
-        schema["required"] = Value::Array(required);
+        schema.push_str(&format!(r#","required":{}"#, json!(required)));
     }
     if let Some(description) = description {
-        schema["description"] = Value::String(description.to_owned());
+        schema.push_str(&format!(r#","description":{}"#, json!(description)));
     }
+    schema.push('}');
     schema
 }
 

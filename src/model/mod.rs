@@ -116,6 +116,9 @@ pub struct Model {
     /// Whether some tool sends the client requests (any of the three),
     /// which on protocol 2026-07-28 take the input-required round trip.
     pub has_asks: bool,
+    /// Name literals of the tools whose input schema the spec declares
+    /// whole: clients get it as written, not rewritten like the others.
+    pub declared_schemas: Vec<String>,
     /// Rust conditions on `uri`, one per subscribable resource or template.
     pub subscribable: Vec<String>,
     pub checks: Checks,
@@ -211,6 +214,12 @@ pub struct Tool {
     /// Whether the handler may send the client requests (`elicit`,
     /// `sampling`, `roots`).
     pub asks: bool,
+    /// The `Context` methods it may ask with, for the crate's README, e.g.
+    /// `` `elicit::<Booking>` ``.
+    pub asks_with: Vec<String>,
+    /// The input schema that the spec declares whole (`input_schema`), as a
+    /// JSON string literal: the handler takes the arguments as one object.
+    pub input_schema_lit: Option<String>,
 }
 
 /// A struct that derives serde and schemars traits.
@@ -494,6 +503,11 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
         has_sampling: valid.tools.iter().any(|t| t.spec.sampling),
         has_roots: valid.tools.iter().any(|t| t.spec.roots),
         has_asks: tools.iter().any(|t| t.asks),
+        declared_schemas: tools
+            .iter()
+            .filter(|t| t.input_schema_lit.is_some())
+            .map(|t| t.name_lit.clone())
+            .collect(),
         has_subscriptions: resources.iter().any(|r| r.subscribe)
             || templates.iter().any(|t| t.subscribe),
         subscribable: resources
@@ -727,6 +741,17 @@ impl Builder<'_> {
             context: tool.context,
             content: tool.content,
             asks: !tool.elicit.is_empty() || tool.sampling || tool.roots,
+            asks_with: tool
+                .elicit
+                .iter()
+                .map(|form| format!("`elicit::<{}>`", type_name(form)))
+                .chain(tool.sampling.then(|| "`sample`".to_owned()))
+                .chain(tool.roots.then(|| "`roots`".to_owned()))
+                .collect(),
+            input_schema_lit: tool
+                .input_schema
+                .as_ref()
+                .map(|schema| string_literal(&schema.to_string())),
         }
     }
 
@@ -1432,7 +1457,10 @@ fn methods(
             let name = ident::snake(&param.name);
             doc.push(format!("- `{name}`: {line}").trim_end().to_owned());
         }
-        let params = with_context(tool.context, tool.signature.clone());
+        let mut params = with_context(tool.context, tool.signature.clone());
+        if tool.input_schema_lit.is_some() {
+            params.push("arguments: serde_json::Map<String, serde_json::Value>".to_owned());
+        }
         methods.push(Method {
             kind: "tool",
             ident: tool.ident.clone(),
