@@ -630,3 +630,41 @@ fn bad_optional_text_in_prompts_is_an_error_at_its_text() {
     let spec = prompt("Hello {who}{days? for {days} days}, {{literally}}.");
     assert_eq!(json_diagnostics(&spec).0, 0);
 }
+
+#[test]
+fn a_tool_bound_upstream_takes_a_context_only_with_a_handler() {
+    let bound = |extra: &str| {
+        format!(
+            "mcpgen: 1\nserver:\n  name: s\n  version: 0.1.0\nupstream:\n  base_url: https://api.example.com\n\
+             tools:\n  - name: get_pet\n    description: Gets a pet.\n{extra}    http:\n      method: GET\n      path: /pets\n"
+        )
+    };
+    let (code, stderr) = check(&bound("    context: true\n    content: true\n"));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the tool `get_pet` calls `GET /pets` upstream, so no handler takes a context"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("spec.yaml:10:14 (at tools[0].context)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("10 |     context: true"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "help: add `handler: true` to call the API from a handler method, or remove `context`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("so no handler builds content blocks"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(at tools[0].content)"), "{stderr}");
+
+    // With a handler method, the context reaches it.
+    let (code, stderr) = check(&bound("    context: true\n    handler: true\n"));
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -277,11 +277,14 @@ fn fixed_value(returns: &str, spec: &Value) -> String {
     match returns {
         "String" => "Ok(\"fixed\".to_owned())".to_owned(),
         "Vec<u8>" => "Ok(vec![1, 2, 3])".to_owned(),
+        "Vec<ContentBlock>" => "Ok(vec![ContentBlock::text(\"fixed\")])".to_owned(),
         "Vec<String>" => "Ok(vec![\"one\".to_owned(), \"two\".to_owned()])".to_owned(),
-        "Vec<PromptMessage>" => {
-            "Ok(vec![PromptMessage::new_text(crate::server::Role::Assistant, \"fixed\")])"
-                .to_owned()
-        }
+        // A text message and an image: prompts carry any content block.
+        "Vec<PromptMessage>" => "Ok(vec![\
+             PromptMessage::new_text(crate::server::Role::Assistant, \"fixed\"), \
+             PromptMessage::new(crate::server::Role::User, \
+             rmcp::model::ContentBlock::image(\"AQID\", \"image/png\"))])"
+            .to_owned(),
         output => {
             let ty = types(spec)
                 .into_iter()
@@ -360,6 +363,7 @@ fn check_server(binary: &Path, generated: &GenSpec) {
         ),
         ("prompts", !list(spec, "prompts").is_empty()),
         ("completions", has_completions),
+        ("logging", has(spec, "context")),
     ] {
         assert_eq!(
             capabilities.get(capability).is_some(),
@@ -374,6 +378,7 @@ fn check_server(binary: &Path, generated: &GenSpec) {
     common::compat::assert_client_compatible(&mut server, name, refs);
     check_tools(&mut server, name, spec);
     check_resources(&mut server, generated);
+    check_subscriptions(&mut server, name, spec);
     check_templates(&mut server, name, spec);
     check_prompts(&mut server, name, spec);
     server.close();
@@ -636,6 +641,11 @@ fn expected_type(
     if let Some(values) = param.get("enum") {
         shape.insert("type".into(), json!("string"));
         shape.insert("enum".into(), values.clone());
+        // A shared enum is a Rust enum of its own, inlined where it is
+        // used with its description, as a named type is.
+        if let Some(description @ Value::String(_)) = param.get("x-shared-description") {
+            shape.insert("description".into(), description.clone());
+        }
         return shape;
     }
     let ty = param["type"].as_str().unwrap_or("string");
@@ -775,6 +785,44 @@ fn check_resources(server: &mut Server, generated: &GenSpec) {
             ("text", "fixed".to_owned())
         };
         assert_eq!(contents[key], expected, "{name}: {uri}");
+    }
+}
+
+/// Whether any tool, resource, template or prompt of `spec` says `key: true`.
+fn has(spec: &Value, key: &str) -> bool {
+    ["tools", "resources", "resource_templates", "prompts"]
+        .iter()
+        .any(|items| {
+            list(spec, items)
+                .iter()
+                .any(|item| item[key] == json!(true))
+        })
+}
+
+/// Resources and templates with `subscribe: true`: the server declares the
+/// capability, and takes subscriptions to them, and only to them.
+fn check_subscriptions(server: &mut Server, name: &str, spec: &Value) {
+    let capability = server.initialize_result()["capabilities"]["resources"]["subscribe"].clone();
+    assert_eq!(
+        capability == json!(true),
+        has(spec, "subscribe"),
+        "{name}: the subscribe capability"
+    );
+    if !has(spec, "subscribe") {
+        return;
+    }
+    for resource in list(spec, "resources") {
+        let uri = resource["uri"].as_str().unwrap();
+        let reply = server.request("resources/subscribe", json!({ "uri": uri }));
+        let subscribed = reply.get("result").is_some();
+        assert_eq!(
+            subscribed,
+            resource["subscribe"] == json!(true),
+            "{name}: subscribing to {uri}: {reply}"
+        );
+        if subscribed {
+            server.call("resources/unsubscribe", json!({ "uri": uri }));
+        }
     }
 }
 
@@ -947,13 +995,23 @@ fn check_prompts(server: &mut Server, name: &str, spec: &Value) {
                     })
                 })
                 .collect(),
-            None => vec![json!({ "role": "assistant", "text": "fixed" })],
+            None => vec![
+                json!({ "role": "assistant", "text": "fixed" }),
+                json!({ "role": "user", "image": "AQID", "mimeType": "image/png" }),
+            ],
         };
         let messages: Vec<Value> = result["messages"]
             .as_array()
             .unwrap_or_else(|| panic!("{at}: {result}"))
             .iter()
-            .map(|m| json!({ "role": m["role"], "text": m["content"]["text"] }))
+            .map(|m| match m["content"]["type"].as_str() {
+                Some("image") => json!({
+                    "role": m["role"],
+                    "image": m["content"]["data"],
+                    "mimeType": m["content"]["mimeType"],
+                }),
+                _ => json!({ "role": m["role"], "text": m["content"]["text"] }),
+            })
             .collect();
         assert_eq!(messages, expected, "{at}: messages");
 

@@ -244,6 +244,27 @@ impl Validator {
                 ),
                 Some(binding) => self.binding(tool, binding, &schemes, &path.key("http")),
             }
+            // A bound tool without a handler method has nobody to take a
+            // context or to build content blocks: the call goes upstream.
+            if let Some(http) = tool.http.as_ref().filter(|_| !tool.handler) {
+                for (key, set, what) in [
+                    ("context", tool.context, "takes a context"),
+                    ("content", tool.content, "builds content blocks"),
+                ] {
+                    if set {
+                        self.error(
+                            path.key(key),
+                            format!(
+                                "the tool `{}` calls `{} {}` upstream, so no handler {what}",
+                                tool.name, http.method, http.path
+                            ),
+                            format!(
+                                "add `handler: true` to call the API from a handler method, or remove `{key}`"
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
 

@@ -480,6 +480,7 @@ impl Generator {
             rust_types: RESERVED_TYPES.iter().map(|t| (*t).to_owned()).collect(),
             methods: HashSet::from(["new".to_owned()]),
             types: Vec::new(),
+            forms: Vec::new(),
             files: Vec::new(),
         };
         let spec = builder.build(&name);
@@ -499,6 +500,8 @@ struct Builder<'a> {
     /// Handler method names taken so far.
     methods: HashSet<String>,
     types: Vec<Value>,
+    /// The named types that are forms a tool may elicit.
+    forms: Vec<String>,
     files: Vec<(String, Vec<u8>)>,
 }
 
@@ -557,6 +560,12 @@ impl Builder<'_> {
             if let Some(ty) = self.named_type() {
                 self.types.push(ty);
             }
+        }
+        if self.odds("form", 1, 2)
+            && let Some(form) = self.form()
+        {
+            self.forms.push(form["name"].as_str().unwrap().to_owned());
+            self.types.push(form);
         }
         spec.insert("types".into(), Value::Array(self.types.clone()));
 
@@ -736,6 +745,57 @@ impl Builder<'_> {
         Some(Value::Object(ty))
     }
 
+    /// A named type that is a form a tool may elicit: flat, of the kinds
+    /// of field that elicitation schemas hold, with their constraints,
+    /// formats and defaults.
+    fn form(&mut self) -> Option<Value> {
+        let existing: Vec<String> = self
+            .types
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect();
+        let rust_types = self.rust_types.clone();
+        let name = self.name(TYPE_NAMES, |n| {
+            !existing.iter().any(|e| e == n) && !rust_types.contains(&pascal(n))
+        })?;
+        self.take_type(pascal(&name));
+        let mut fields = vec![json!({ "name": "answer", "min_length": 1, "max_length": 40 })];
+        let shared = self.use_shared("form enum");
+        for (field, odds) in [
+            (
+                json!({ "name": "email", "format": "email", "required": false }),
+                2,
+            ),
+            (
+                json!({ "name": "age", "type": "integer", "minimum": 0, "maximum": 150, "default": 30 }),
+                2,
+            ),
+            (
+                json!({ "name": "score", "type": "number", "maximum": 100 }),
+                3,
+            ),
+            (
+                json!({ "name": "agree", "type": "boolean", "default": true }),
+                2,
+            ),
+        ] {
+            if self.rng().chance(100 / odds) {
+                fields.push(field);
+            }
+        }
+        if let Some(shared) = shared {
+            fields.push(json!({ "name": "choice", "type": shared }));
+            fields.push(json!({ "name": "choices", "type": "array", "items": { "type": shared } }));
+        }
+        let mut form = Map::new();
+        form.insert("name".into(), json!(name));
+        if let Some(description) = self.description() {
+            form.insert("description".into(), json!(description));
+        }
+        form.insert("fields".into(), Value::Array(fields));
+        Some(Value::Object(form))
+    }
+
     fn tool(&mut self, names: &mut HashSet<String>) -> Option<Value> {
         let methods = self.methods.clone();
         let rust_types = self.rust_types.clone();
@@ -768,6 +828,20 @@ impl Builder<'_> {
         if !self.types.is_empty() && self.odds("tool output", 2, 5) {
             let output = self.some_type();
             tool.insert("output".into(), output);
+        } else if self.odds("tool content", 1, 3) {
+            tool.insert("content".into(), json!(true));
+        }
+        if self.odds("tool context", 1, 3) {
+            tool.insert("context".into(), json!(true));
+        }
+        // A tool that asks the user to fill in a form does so through its
+        // context. Not one with an `output` type yet: such a tool is listed
+        // without its outputSchema (its router method returns rmcp's
+        // CallToolResponse, from which the tool macro derives none).
+        if !self.forms.is_empty() && tool.get("output").is_none() && self.odds("tool elicit", 1, 2)
+        {
+            tool.insert("context".into(), json!(true));
+            tool.insert("elicit".into(), json!(self.forms.clone()));
         }
         let count = if self.odds("tool without params", 1, 4) {
             0
@@ -1051,6 +1125,12 @@ impl Builder<'_> {
                 if self.rng().chance(70) {
                     resource.insert("mime_type".into(), json!(self.rng().pick(MIME_TYPES)));
                 }
+                if self.odds("resource context", 1, 2) {
+                    resource.insert("context".into(), json!(true));
+                }
+                if self.odds("resource subscribe", 1, 2) {
+                    resource.insert("subscribe".into(), json!(true));
+                }
             }
             ResourceKind::Binary => {
                 resource.insert("binary".into(), json!(true));
@@ -1155,6 +1235,12 @@ impl Builder<'_> {
         if let Some(description) = self.description() {
             template.insert("description".into(), json!(description));
         }
+        if self.odds("template context", 1, 3) {
+            template.insert("context".into(), json!(true));
+        }
+        if self.odds("template subscribe", 1, 3) {
+            template.insert("subscribe".into(), json!(true));
+        }
         if self.odds("template binary", 1, 3) {
             template.insert("binary".into(), json!(true));
             template.insert("mime_type".into(), json!("application/octet-stream"));
@@ -1182,6 +1268,9 @@ impl Builder<'_> {
         }
         let mut prompt = Map::new();
         prompt.insert("name".into(), json!(name));
+        if dynamic && self.odds("prompt context", 1, 2) {
+            prompt.insert("context".into(), json!(true));
+        }
         if self.odds("prompt title", 1, 2) {
             let title = self.text();
             prompt.insert("title".into(), json!(title));
@@ -1452,6 +1541,11 @@ pub const ALL_FEATURES: &[&str] = &[
     "tool title",
     "tool annotations",
     "tool output",
+    "tool content",
+    "tool context",
+    "tool elicit",
+    "form",
+    "form enum",
     "tool without params",
     "min_length",
     "max_length",
@@ -1479,15 +1573,20 @@ pub const ALL_FEATURES: &[&str] = &[
     "resource file",
     "resource binary",
     "resource dynamic",
+    "resource context",
+    "resource subscribe",
     "resource title",
     "template with one variable",
     "template with several variables",
     "template binary",
+    "template context",
+    "template subscribe",
     "template complete",
     "template integer",
     "template enum",
     "template string constraints",
     "prompt dynamic",
+    "prompt context",
     "prompt title",
     "prompt assistant message",
     "prompt user message",
@@ -1563,6 +1662,9 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
         add("tool title", tool.get("title").is_some());
         add("tool annotations", tool.get("annotations").is_some());
         add("tool output", tool.get("output").is_some());
+        add("tool content", tool["content"] == json!(true));
+        add("tool context", tool["context"] == json!(true));
+        add("tool elicit", tool.get("elicit").is_some());
         add("tool without params", tool.get("params").is_none());
         params.extend(tool["params"].as_array().cloned().unwrap_or_default());
     }
@@ -1617,6 +1719,8 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
             resource.get("text").is_none() && resource.get("file").is_none(),
         );
         add("resource title", resource.get("title").is_some());
+        add("resource context", resource["context"] == json!(true));
+        add("resource subscribe", resource["subscribe"] == json!(true));
     }
     for template in list("resource_templates") {
         let vars = template["uri_template"]
@@ -1627,6 +1731,8 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
         add("template with one variable", vars == 1);
         add("template with several variables", vars > 1);
         add("template binary", template["binary"] == json!(true));
+        add("template context", template["context"] == json!(true));
+        add("template subscribe", template["subscribe"] == json!(true));
         for param in template["params"].as_array().cloned().unwrap_or_default() {
             add("template complete", param["complete"] == json!(true));
             add("template integer", param["type"] == "integer");
@@ -1640,8 +1746,23 @@ pub fn features(spec: &Value) -> BTreeSet<&'static str> {
         }
     }
     add("shared enum", spec.get("enums").is_some());
+    let shared: Vec<Value> = list("enums").iter().map(|e| e["name"].clone()).collect();
+    for ty in list("types") {
+        let elicited = list("tools")
+            .iter()
+            .any(|t| list_of(&t["elicit"]).contains(&ty["name"]));
+        add("form", elicited);
+        add(
+            "form enum",
+            elicited
+                && list_of(&ty["fields"])
+                    .iter()
+                    .any(|f| shared.contains(&f["type"])),
+        );
+    }
     for prompt in list("prompts") {
         add("prompt dynamic", prompt.get("messages").is_none());
+        add("prompt context", prompt["context"] == json!(true));
         add("prompt title", prompt.get("title").is_some());
         for message in prompt["messages"].as_array().cloned().unwrap_or_default() {
             add("prompt assistant message", message["role"] == "assistant");
@@ -1680,4 +1801,9 @@ pub use ident::{bare, pascal, pascal_join, screaming, snake};
 /// The handler method that completes an argument (src/model/mod.rs).
 pub fn completion_method(owner: &str, argument: &str) -> String {
     snake(&format!("complete_{}_{}", bare(&snake(owner)), argument))
+}
+
+/// The items of a JSON array, none for anything else.
+fn list_of(value: &Value) -> Vec<Value> {
+    value.as_array().cloned().unwrap_or_default()
 }
