@@ -7,7 +7,8 @@ mod common;
 use std::{fs, process::Command};
 
 use common::{
-    assert_lint_clean, generated, mcpgen, notes_server, python, repo, scratch, serve_http,
+    assert_lint_clean, assert_python_client_passes, generated, mcpgen, notes_server, python, repo,
+    scratch, serve_http,
 };
 
 /// Runs `mcpgen check` on a spec, returning its exit code and stderr.
@@ -32,34 +33,17 @@ fn the_everything_server_is_lint_clean() {
 #[test]
 fn the_python_sdk_sees_logging_progress_cancellation_and_rich_content() {
     let server = generated("everything.yaml", "everything-server");
-    let output = Command::new(python())
-        .arg(repo().join("tests/interop/python_context.py"))
-        .arg(&server.binary)
-        .output()
-        .expect("the client runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let summary = stdout.lines().last().unwrap_or_default();
-    assert!(
-        output.status.success() && summary == "9 passed, 0 failed",
-        "the client reported failures:\n{stdout}\n{stderr}"
+    assert_python_client_passes(
+        &python(),
+        "python_context.py",
+        &[server.binary.as_os_str()],
+        9,
     );
 }
 
 /// Runs tests/interop/python_subscribe.py and checks its summary.
 fn assert_subscriptions_work(args: &[&std::ffi::OsStr]) {
-    let output = Command::new(python())
-        .arg(repo().join("tests/interop/python_subscribe.py"))
-        .args(args)
-        .output()
-        .expect("the client runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let summary = stdout.lines().last().unwrap_or_default();
-    assert!(
-        output.status.success() && summary == "5 passed, 0 failed",
-        "the client reported failures:\n{stdout}\n{stderr}"
-    );
+    assert_python_client_passes(&python(), "python_subscribe.py", args, 5);
 }
 
 #[test]
@@ -77,7 +61,7 @@ fn a_notes_subscriber_hears_of_its_own_changes_over_stdio() {
 #[test]
 fn a_notes_subscriber_hears_of_changes_made_in_another_http_session() {
     let dir = scratch();
-    let mut server = serve_http(
+    let server = serve_http(
         Command::new(notes_server())
             .arg("--db")
             .arg(dir.path().join("notes.db"))
@@ -85,14 +69,7 @@ fn a_notes_subscriber_hears_of_changes_made_in_another_http_session() {
             .arg("127.0.0.1:0"),
     );
     let url = format!("http://{}/mcp", server.addr);
-    let result = std::panic::catch_unwind(|| {
-        assert_subscriptions_work(&["--http".as_ref(), url.as_ref()]);
-    });
-    let _ = server.child.kill();
-    let _ = server.child.wait();
-    if let Err(panic) = result {
-        std::panic::resume_unwind(panic);
-    }
+    assert_subscriptions_work(&["--http".as_ref(), url.as_ref()]);
 }
 
 #[test]
@@ -217,18 +194,7 @@ fn asking_the_client_needs_a_context_and_a_declared_form() {
 #[test]
 fn the_python_sdk_answers_forms_samples_and_roots_and_a_bare_client_is_refused() {
     let server = generated("everything.yaml", "everything-server");
-    let output = Command::new(python())
-        .arg(repo().join("tests/interop/python_ask.py"))
-        .arg(&server.binary)
-        .output()
-        .expect("the client runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let summary = stdout.lines().last().unwrap_or_default();
-    assert!(
-        output.status.success() && summary == "12 passed, 0 failed",
-        "the client reported failures:\n{stdout}\n{stderr}"
-    );
+    assert_python_client_passes(&python(), "python_ask.py", &[server.binary.as_os_str()], 12);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::{
     net::{SocketAddr, TcpStream},
     path::{Path, PathBuf},
     process::{Child, Command, ExitStatus, Stdio},
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -28,12 +28,8 @@ const TOKEN_ENV: &str = "NOTES_SERVER_HTTP_TOKEN";
 // ---------------------------------------------------------------------------
 // A notes server listening on a free port of 127.0.0.1.
 
-struct HttpServer {
-    child: Child,
-    addr: SocketAddr,
-    /// Everything the server wrote to stderr so far.
-    stderr: Arc<Mutex<Vec<String>>>,
-}
+/// A notes server started with `--http`; stopped when dropped.
+type HttpServer = HttpProcess;
 
 impl HttpServer {
     /// Starts a notes server on `db` with `--http 127.0.0.1:0` and `args`.
@@ -51,16 +47,7 @@ impl HttpServer {
         if let Some(token) = token {
             command.env(TOKEN_ENV, token);
         }
-        let HttpProcess {
-            child,
-            addr,
-            stderr,
-        } = serve_http(&mut command);
-        Self {
-            child,
-            addr,
-            stderr,
-        }
+        serve_http(&mut command)
     }
 
     fn url(&self) -> String {
@@ -90,13 +77,6 @@ fn wait_exit(child: &mut Child) -> (ExitStatus, Duration) {
         }
         assert!(started.elapsed() < TIMEOUT, "the server did not exit");
         std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-impl Drop for HttpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -14,24 +14,13 @@ mod common;
 
 use std::{ffi::OsStr, process::Command};
 
-use common::{generated, notes_server, repo, scratch, serve_http, tool};
+use common::{assert_python_client_passes, generated, notes_server, scratch, serve_http, tool};
 
 /// Runs tests/interop/python_revisions.py with `args` on the SDK 2.x venv,
 /// and checks that all of its `checks` passed.
 fn assert_client_passes(args: &[&OsStr], checks: usize) {
     let python = tool("python2026").join("bin/python");
-    let output = Command::new(python)
-        .arg(repo().join("tests/interop/python_revisions.py"))
-        .args(args)
-        .output()
-        .expect("the client runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let summary = stdout.lines().last().unwrap_or_default();
-    assert!(
-        output.status.success() && summary == format!("{checks} passed, 0 failed"),
-        "the client reported failures:\n{stdout}\n{stderr}"
-    );
+    assert_python_client_passes(&python, "python_revisions.py", args, checks);
 }
 
 fn assert_context_works(mode: &str) {
@@ -79,7 +68,7 @@ fn logging_progress_cancellation_and_rich_content_at_2026_07_28() {
 /// deletes notes.
 fn assert_subscriptions_work_across_sessions(mode: &str) {
     let dir = scratch();
-    let mut server = serve_http(
+    let server = serve_http(
         Command::new(notes_server())
             .arg("--db")
             .arg(dir.path().join("notes.db"))
@@ -87,14 +76,7 @@ fn assert_subscriptions_work_across_sessions(mode: &str) {
             .arg("127.0.0.1:0"),
     );
     let url = format!("http://{}/mcp", server.addr);
-    let result = std::panic::catch_unwind(|| {
-        assert_client_passes(&["subscribe".as_ref(), mode.as_ref(), url.as_ref()], 3);
-    });
-    let _ = server.child.kill();
-    let _ = server.child.wait();
-    if let Err(panic) = result {
-        std::panic::resume_unwind(panic);
-    }
+    assert_client_passes(&["subscribe".as_ref(), mode.as_ref(), url.as_ref()], 3);
 }
 
 #[test]

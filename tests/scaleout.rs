@@ -16,7 +16,6 @@ use std::{
     net::{SocketAddr, TcpListener, TcpStream},
     path::PathBuf,
     process::{Child, Command, Stdio},
-    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -242,43 +241,24 @@ struct ReplicaSpec {
     env: Vec<(String, String)>,
 }
 
-struct Replica {
-    child: Child,
-    addr: SocketAddr,
-    stderr: Arc<Mutex<Vec<String>>>,
-}
+/// A replica: a notes server started with `--http`; stopped when dropped.
+type Replica = HttpProcess;
 
 impl Replica {
     /// Starts a replica on `port` (0: any), and waits for it to listen.
     fn start(spec: &ReplicaSpec, port: u16, extra: &[&str]) -> Self {
-        let HttpProcess {
-            child,
-            addr,
-            stderr,
-        } = serve_http(
+        serve_http(
             Command::new(&spec.binary)
                 .args(["--http", &format!("127.0.0.1:{port}"), "--stateless"])
                 .args(["--drain-delay", DRAIN_DELAY])
                 .args(&spec.args)
                 .args(extra)
                 .envs(spec.env.iter().map(|(k, v)| (k, v))),
-        );
-        Self {
-            child,
-            addr,
-            stderr,
-        }
+        )
     }
 
     fn log(&self) -> String {
         self.stderr.lock().unwrap().join("\n")
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

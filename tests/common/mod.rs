@@ -417,6 +417,38 @@ pub struct HttpProcess {
     pub stderr: std::sync::Arc<Mutex<Vec<String>>>,
 }
 
+/// The server stops when the test is done with it, also when the test fails.
+impl Drop for HttpProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs the Python MCP client `tests/interop/SCRIPT` with the interpreter
+/// `python` and `args`, and checks that it exits 0 after printing
+/// `CHECKS passed, 0 failed` as its last line.
+pub fn assert_python_client_passes(
+    python: &Path,
+    script: &str,
+    args: &[&std::ffi::OsStr],
+    checks: usize,
+) {
+    let output = Command::new(python)
+        .arg(repo().join("tests/interop").join(script))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        output.status.success() && summary == format!("{checks} passed, 0 failed"),
+        "{script} reported failures:\n{stdout}\n{stderr}"
+    );
+}
+
 /// Spawns `command` (a server given `--http`) with stderr piped, and waits
 /// until it announces `<name>: serving MCP at http://ADDR/mcp`.
 pub fn serve_http(command: &mut Command) -> HttpProcess {
