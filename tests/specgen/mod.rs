@@ -835,11 +835,8 @@ impl Builder<'_> {
             tool.insert("context".into(), json!(true));
         }
         // A tool that asks the user to fill in a form does so through its
-        // context. Not one with an `output` type yet: such a tool is listed
-        // without its outputSchema (its router method returns rmcp's
-        // CallToolResponse, from which the tool macro derives none).
-        if !self.forms.is_empty() && tool.get("output").is_none() && self.odds("tool elicit", 1, 2)
-        {
+        // context.
+        if !self.forms.is_empty() && self.odds("tool elicit", 1, 2) {
             tool.insert("context".into(), json!(true));
             tool.insert("elicit".into(), json!(self.forms.clone()));
         }
