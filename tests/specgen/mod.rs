@@ -850,6 +850,14 @@ impl Builder<'_> {
             self.take_type(pascal_join(&[&name, "Params"]));
             tool.insert("params".into(), Value::Array(params));
         }
+        // Sampling the client's model and listing its roots, through the
+        // context too.
+        for ask in ["sampling", "roots"] {
+            if self.odds(ask, 1, 5) {
+                tool.insert("context".into(), json!(true));
+                tool.insert(ask.into(), json!(true));
+            }
+        }
         Some(Value::Object(tool))
     }
 
