@@ -8,6 +8,7 @@ mod common;
 use std::{
     collections::BTreeMap,
     fs,
+    io::Write,
     path::Path,
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -210,7 +211,9 @@ fn the_everything_server_passes_every_server_scenario_of_the_conformance_suite()
     for warning in &warnings {
         table.push_str(&format!("warning: {warning}\n"));
     }
-    println!("{table}");
+    // Straight to the process's stderr, past the test harness's capture,
+    // so that every run (CI's too) shows the table, not only a failing one.
+    let _ = writeln!(std::io::stderr(), "{table}");
 
     assert!(
         missing.is_empty(),
