@@ -7,8 +7,8 @@ mod common;
 use std::{fs, process::Command};
 
 use common::{
-    assert_lint_clean, assert_python_client_passes, generated, mcpgen, notes_server, python, repo,
-    scratch, serve_http,
+    assert_lint_clean, assert_python_client_passes, generate, generated, mcpgen, notes_server,
+    python, repo, scratch, serve_http,
 };
 
 /// Runs `mcpgen check` on a spec, returning its exit code and stderr.
@@ -76,13 +76,7 @@ fn a_notes_subscriber_hears_of_changes_made_in_another_http_session() {
 fn a_spec_without_context_gets_no_context_and_no_logging() {
     let dir = scratch();
     let out = dir.path().join("notes");
-    mcpgen()
-        .arg("new")
-        .arg(repo().join("specs/notes.yaml"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    generate(&repo().join("specs/notes.yaml"), &out);
     assert!(!out.join("src/context.rs").exists());
     let server = fs::read_to_string(out.join("src/server.rs")).unwrap();
     assert!(!server.contains("enable_logging"));

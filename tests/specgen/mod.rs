@@ -706,7 +706,9 @@ impl Builder<'_> {
         Some(Value::Object(setting))
     }
 
-    fn named_type(&mut self) -> Option<Value> {
+    /// A name for a new type, unlike the types so far and the Rust types
+    /// the crate defines, and taken.
+    fn type_name(&mut self) -> Option<String> {
         let existing: Vec<String> = self
             .types
             .iter()
@@ -717,6 +719,11 @@ impl Builder<'_> {
             !existing.iter().any(|e| e == n) && !rust_types.contains(&pascal(n))
         })?;
         self.take_type(pascal(&name));
+        Some(name)
+    }
+
+    fn named_type(&mut self) -> Option<Value> {
+        let name = self.type_name()?;
         let mut ty = Map::new();
         ty.insert("name".into(), json!(name));
         if let Some(description) = self.description() {
@@ -749,16 +756,7 @@ impl Builder<'_> {
     /// of field that elicitation schemas hold, with their constraints,
     /// formats and defaults.
     fn form(&mut self) -> Option<Value> {
-        let existing: Vec<String> = self
-            .types
-            .iter()
-            .map(|t| t["name"].as_str().unwrap().to_owned())
-            .collect();
-        let rust_types = self.rust_types.clone();
-        let name = self.name(TYPE_NAMES, |n| {
-            !existing.iter().any(|e| e == n) && !rust_types.contains(&pascal(n))
-        })?;
-        self.take_type(pascal(&name));
+        let name = self.type_name()?;
         let mut fields = vec![json!({ "name": "answer", "min_length": 1, "max_length": 40 })];
         let shared = self.use_shared("form enum");
         for (field, odds) in [
