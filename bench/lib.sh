@@ -17,14 +17,16 @@ need_tools() {
 # timed CMD...: runs CMD once under GNU time, its output kept in
 # $work/cmd.out; sets wall_ms (from date, to the µs) and peak_kib (GNU time's
 # %M: the largest RSS of CMD and of the children it waited for, so rustc's
-# under cargo). Returns CMD's status.
+# under cargo) and cpu_ms (user + system CPU of CMD and those children).
+# Returns CMD's status.
 timed() {
     local t0 t1 status=0
     t0=$(date +%s%N)
-    /usr/bin/time -f %M -o "$work/time.out" "$@" >"$work/cmd.out" 2>&1 || status=$?
+    /usr/bin/time -f '%M %U %S' -o "$work/time.out" "$@" >"$work/cmd.out" 2>&1 || status=$?
     t1=$(date +%s%N)
     wall_ms=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", ns / 1e6 }')
-    peak_kib=$(tail -n 1 "$work/time.out")
+    read -r peak_kib cpu_ms < <(tail -n 1 "$work/time.out" |
+        awk '{ printf "%s %.0f\n", $1, ($2 + $3) * 1000 }')
     return $status
 }
 
