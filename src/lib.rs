@@ -202,7 +202,7 @@ pub fn load(path: &Path, report_as: Report) -> Result<Loaded, Failure> {
         .map_or_else(|| shown.clone(), |name| name.to_string_lossy().into_owned());
     let model = model::build(&valid, &spec_file, &files);
     let files = render::render(&model, seed.as_deref())
-        .map_err(|error| Failure::Io(format!("internal error: a template failed: {error:?}")))?;
+        .map_err(|error| Failure::Io(format!("internal error: a template failed: {error}")))?;
     Ok(Loaded {
         spec: valid.spec,
         model,

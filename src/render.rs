@@ -1,6 +1,6 @@
 //! Stage 4: render the model through the embedded tera templates.
 
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::model::{Model, rust::string_literal};
 
@@ -51,9 +51,12 @@ pub const GENERATED_MARKER: &str = "@generated";
 /// Renders every file of the crate. `handlers_seed` replaces the default
 /// `src/handlers.rs` starter.
 pub fn render(model: &Model, handlers_seed: Option<&str>) -> Result<Vec<File>, tera::Error> {
-    let mut tera = Tera::default();
-    tera.autoescape_on(Vec::new());
-    tera.register_filter("rust_str", rust_str);
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.register_filter("rust_str", |text: &str, _: Kwargs, _: &State| {
+        string_literal(text)
+    });
+    tera.register_filter("filter", filter);
     for (_, name, source, _) in TEMPLATES {
         tera.add_raw_template(name, source)?;
     }
@@ -119,12 +122,53 @@ pub fn rustfmt(source: String) -> String {
     }
 }
 
-fn rust_str(
-    value: &tera::Value,
-    _: &std::collections::HashMap<String, tera::Value>,
-) -> tera::Result<tera::Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("rust_str takes a string"))?;
-    Ok(tera::Value::String(string_literal(text)))
+/// `list | filter(attribute="a")` keeps the items whose `a` is set (not
+/// none), and `list | filter(attribute="a", value=v)` those whose `a` equals
+/// `v`: tera 1's built-in `filter`, which tera 2 does not have.
+fn filter(list: &[Value], kwargs: Kwargs, _: &State) -> TeraResult<Vec<Value>> {
+    let attribute = kwargs.must_get::<&str>("attribute")?;
+    let wanted = kwargs.get::<Value>("value")?;
+    Ok(list
+        .iter()
+        .filter(|item| {
+            let found = item.get_from_path(attribute).filter(|v| !v.is_none());
+            match &wanted {
+                None => found.is_some(),
+                Some(wanted) => found == Some(wanted),
+            }
+        })
+        .cloned()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filtered(template: &str) -> String {
+        let mut tera = Tera::new();
+        tera.register_filter("filter", filter);
+        tera.add_raw_template("t", template).unwrap();
+        let items = serde_json::json!([
+            {"n": 1, "a": "x", "b": true},
+            {"n": 2, "a": null, "b": false},
+            {"n": 3, "a": "", "b": true},
+            {"n": 4},
+        ]);
+        let mut context = Context::new();
+        context.insert("items", &items);
+        tera.render("t", &context).unwrap()
+    }
+
+    #[test]
+    fn filter_keeps_items_whose_attribute_is_set_or_equal() {
+        // Set, even to an empty string; not null, not missing.
+        let set = r#"{% for i in items | filter(attribute="a") %}{{ i.n }}{% endfor %}"#;
+        assert_eq!(filtered(set), "13");
+        let equal =
+            r#"{% for i in items | filter(attribute="b", value=true) %}{{ i.n }}{% endfor %}"#;
+        assert_eq!(filtered(equal), "13");
+        let none = r#"{{ items | filter(attribute="c") | length }}"#;
+        assert_eq!(filtered(none), "0");
+    }
 }

@@ -68,7 +68,7 @@ fn run(source: &str, render_it: bool) -> Outcome {
     let model = model::build(&valid, "spec.yaml", &files);
     if render_it {
         let rendered = render::render(&model, None)
-            .unwrap_or_else(|error| panic!("a valid spec failed to render: {error:?}"));
+            .unwrap_or_else(|error| panic!("a valid spec failed to render: {error}"));
         assert!(rendered.iter().any(|file| file.path == "src/server.rs"));
         outcome.rendered = true;
     }
