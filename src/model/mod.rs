@@ -81,8 +81,6 @@ pub struct Model {
     pub has_prompts: bool,
     pub has_completions: bool,
     pub has_static_completions: bool,
-    /// Some tool has annotations.
-    pub has_annotations: bool,
     /// Some struct or enum derives serde and schemars traits.
     pub has_types: bool,
     /// Some tool returns structured output.
@@ -484,7 +482,6 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
         has_prompts: !prompts.is_empty(),
         has_completions: !completions.is_empty(),
         has_static_completions: completions.iter().any(|c| c.method.is_none()),
-        has_annotations: tools.iter().any(|t| !t.annotations.is_empty()),
         has_types: !structs.is_empty() || !builder.enums.is_empty(),
         has_output: tools
             .iter()
