@@ -428,7 +428,7 @@ fn frozen_check_catches_drift_and_dry_run_writes_nothing() {
     assert_contains(&out, "--- a/src/server.rs\n+++ b/src/server.rs\n@@ ");
     assert_contains(
         &out,
-        "-    #[tool(name = \"shout\", description = \"Upper-case the text.\")]\n+    #[tool(name = \"shout\", description = \"Shout the text.\")]",
+        "-        model::Tool::new(\n-            \"shout\",\n-            \"Upper-case the text.\",\n-            input_schema::<ShoutParams>(),\n-        ),\n+        model::Tool::new(\"shout\", \"Shout the text.\", input_schema::<ShoutParams>()),",
     );
     assert_contains(&err, "is not what ../specs/server.yaml gives");
     assert_contains(&err, "src/server.rs: differs");
@@ -448,7 +448,7 @@ fn frozen_check_catches_drift_and_dry_run_writes_nothing() {
     assert_contains(&out, "src/server.rs      would be updated");
     assert_contains(
         &out,
-        "+    #[tool(name = \"shout\", description = \"Shout the text.\")]",
+        "+        model::Tool::new(\"shout\", \"Shout the text.\", input_schema::<ShoutParams>()),",
     );
     assert_eq!(project.snapshot(), before, "a dry run writes nothing");
 

@@ -81,8 +81,6 @@ pub struct Model {
     pub has_prompts: bool,
     pub has_completions: bool,
     pub has_static_completions: bool,
-    /// Some tool or prompt takes arguments through `Parameters`.
-    pub needs_parameters: bool,
     /// Some struct or enum derives serde and schemars traits.
     pub has_types: bool,
     /// Some tool returns structured output.
@@ -193,6 +191,7 @@ pub struct Tool {
     pub router_fn: String,
     pub description_lit: Option<String>,
     pub title_lit: Option<String>,
+    /// `ToolAnnotations` builder calls, e.g. `read_only(true)`.
     pub annotations: Vec<String>,
     /// The parameters struct, if the tool takes parameters.
     pub params_struct: Option<String>,
@@ -330,6 +329,7 @@ pub struct TemplateVar {
 
 #[derive(Debug, Serialize)]
 pub struct Prompt {
+    pub name: String,
     pub name_lit: String,
     /// The handler method, for a prompt without fixed messages.
     pub ident: String,
@@ -339,6 +339,8 @@ pub struct Prompt {
     pub title_lit: Option<String>,
     pub args_struct: Option<String>,
     pub args: Vec<Field>,
+    /// The arguments as `prompts/list` shows them.
+    pub arguments: Vec<PromptArgument>,
     /// Fixed messages; `None` when a handler method builds them.
     pub messages: Option<Vec<Message>>,
     /// Whether the fixed messages fill in any argument.
@@ -347,6 +349,13 @@ pub struct Prompt {
     pub sample_lit: String,
     /// Whether the handler method takes a `Context`.
     pub context: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PromptArgument {
+    pub name_lit: String,
+    pub description_lit: Option<String>,
+    pub required: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -428,8 +437,6 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
     }
     let completions = completions(valid);
     let methods = methods(valid, &tools, &templates, &prompts, &completions);
-    let needs_parameters = tools.iter().any(|t| t.params_struct.is_some())
-        || prompts.iter().any(|p| p.args_struct.is_some());
     let needs = builder.needs;
     let checks = Checks {
         any: needs.any(),
@@ -475,7 +482,6 @@ pub fn build(valid: &Valid, spec_file: &str, files: &HashMap<String, Vec<u8>>) -
         has_prompts: !prompts.is_empty(),
         has_completions: !completions.is_empty(),
         has_static_completions: completions.iter().any(|c| c.method.is_none()),
-        needs_parameters,
         has_types: !structs.is_empty() || !builder.enums.is_empty(),
         has_output: tools
             .iter()
@@ -710,13 +716,13 @@ impl Builder<'_> {
             .iter()
             .flat_map(|a| {
                 [
-                    ("read_only_hint", a.read_only),
-                    ("destructive_hint", a.destructive),
-                    ("idempotent_hint", a.idempotent),
-                    ("open_world_hint", a.open_world),
+                    ("read_only", a.read_only),
+                    ("destructive", a.destructive),
+                    ("idempotent", a.idempotent),
+                    ("open_world", a.open_world),
                 ]
             })
-            .filter_map(|(key, value)| value.map(|value| format!("{key} = {value}")))
+            .filter_map(|(method, value)| value.map(|value| format!("{method}({value})")))
             .collect();
         Tool {
             name: tool.name.clone(),
@@ -1223,7 +1229,17 @@ fn prompt(valid: &valid::Prompt, structs: &mut Vec<Struct>) -> Prompt {
         })
         .unwrap_or_default();
     Prompt {
+        name: prompt.name.clone(),
         name_lit: string_literal(&prompt.name),
+        arguments: prompt
+            .arguments
+            .iter()
+            .map(|argument| PromptArgument {
+                name_lit: string_literal(&argument.name),
+                description_lit: argument.description.as_deref().map(string_literal),
+                required: argument.required,
+            })
+            .collect(),
         ident: ident::snake(&prompt.name),
         router_fn: router_fn(&ident::snake(&prompt.name), "prompt"),
         description_lit: prompt.description.as_deref().map(string_literal),
