@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::{fs, process::Command};
+use std::fs;
 
 use common::{
     assert_lint_clean, assert_python_client_passes, generate, generated, mcpgen, notes_server,
-    python, repo, scratch, serve_http,
+    python, repo, scratch, serve_notes_over_http,
 };
 
 /// Runs `mcpgen check` on a spec, returning its exit code and stderr.
@@ -61,13 +61,7 @@ fn a_notes_subscriber_hears_of_its_own_changes_over_stdio() {
 #[test]
 fn a_notes_subscriber_hears_of_changes_made_in_another_http_session() {
     let dir = scratch();
-    let server = serve_http(
-        Command::new(notes_server())
-            .arg("--db")
-            .arg(dir.path().join("notes.db"))
-            .arg("--http")
-            .arg("127.0.0.1:0"),
-    );
+    let server = serve_notes_over_http(&dir.path().join("notes.db"));
     let url = format!("http://{}/mcp", server.addr);
     assert_subscriptions_work(&["--http".as_ref(), url.as_ref()]);
 }

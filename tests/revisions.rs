@@ -12,9 +12,11 @@
 
 mod common;
 
-use std::{ffi::OsStr, process::Command};
+use std::ffi::OsStr;
 
-use common::{assert_python_client_passes, generated, notes_server, scratch, serve_http, tool};
+use common::{
+    assert_python_client_passes, generated, notes_server, scratch, serve_notes_over_http, tool,
+};
 
 /// Runs tests/interop/python_revisions.py with `args` on the SDK 2.x venv,
 /// and checks that all of its `checks` passed.
@@ -68,13 +70,7 @@ fn logging_progress_cancellation_and_rich_content_at_2026_07_28() {
 /// deletes notes.
 fn assert_subscriptions_work_across_sessions(mode: &str) {
     let dir = scratch();
-    let server = serve_http(
-        Command::new(notes_server())
-            .arg("--db")
-            .arg(dir.path().join("notes.db"))
-            .arg("--http")
-            .arg("127.0.0.1:0"),
-    );
+    let server = serve_notes_over_http(&dir.path().join("notes.db"));
     let url = format!("http://{}/mcp", server.addr);
     assert_client_passes(&["subscribe".as_ref(), mode.as_ref(), url.as_ref()], 3);
 }

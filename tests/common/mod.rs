@@ -449,6 +449,18 @@ pub fn assert_python_client_passes(
     );
 }
 
+/// The notes server over streamable HTTP on 127.0.0.1 (a free port), with
+/// its notes in `db`.
+pub fn serve_notes_over_http(db: &Path) -> HttpProcess {
+    serve_http(
+        Command::new(notes_server())
+            .arg("--db")
+            .arg(db)
+            .arg("--http")
+            .arg("127.0.0.1:0"),
+    )
+}
+
 /// Spawns `command` (a server given `--http`) with stderr piped, and waits
 /// until it announces `<name>: serving MCP at http://ADDR/mcp`.
 pub fn serve_http(command: &mut Command) -> HttpProcess {
